@@ -35,8 +35,8 @@ public final class ClipVisionTower {
         long p = cfg.patchSize();
         this.act = Activation.byName(cfg.hiddenAct());
         classEmbedding = w.load(prefix + "embeddings.class_embedding", h);
-        patchWeight = w.load(prefix + "embeddings.patch_embedding.weight", h, cfg.numChannels(), p, p)
-                .reshape(h, cfg.numChannels() * p * p);
+        // kept 4-D and reshaped per call: a view made here would go stale for autograd once training updates it
+        patchWeight = w.load(prefix + "embeddings.patch_embedding.weight", h, cfg.numChannels(), p, p);
         positionEmbedding = w.load(prefix + "embeddings.position_embedding.weight", cfg.numPatches() + 1, h);
         preNormWeight = w.load(prefix + "pre_layrnorm.weight", h);
         preNormBias = w.load(prefix + "pre_layrnorm.bias", h);
@@ -67,7 +67,7 @@ public final class ClipVisionTower {
         long h = cfg.hiddenSize();
         // Non-overlapping patches as a matrix product: [B,C,g,p,g,p] -> [B,g,g,C,p,p] -> [B, g*g, C*p*p].
         NDArray patches = pixelValues.reshape(b, c, g, p, g, p).transpose(0, 2, 4, 1, 3, 5).reshape(b, g * g, c * p * p);
-        NDArray embedded = patches.matMul(patchWeight.transpose());
+        NDArray embedded = patches.matMul(patchWeight.reshape(h, c * p * p).transpose());
         NDArray cls = classEmbedding.reshape(1, 1, h).broadcast(b, 1, h);
         NDArray x = cls.concat(embedded, 1).add(positionEmbedding.expandDims(0));
         x = Norms.layerNorm(x, preNormWeight, preNormBias, (float) cfg.layerNormEps());

@@ -53,10 +53,11 @@ public final class KvCache implements AutoCloseable {
         if (length + t > capacity) {
             throw new IllegalStateException("KV cache full: " + length + " + " + t + " > " + capacity);
         }
-        NDIndex slot = new NDIndex(":, :, {}:{}, :", length, length + t);
+        // trailing full dimensions are left out of the index: each one costs a slice op per call
+        NDIndex slot = new NDIndex(":, :, {}:{}", length, length + t);
         keys[layer].set(slot, k);
         values[layer].set(slot, v);
-        NDIndex filled = new NDIndex(":, :, :{}, :", length + t);
+        NDIndex filled = new NDIndex(":, :, :{}", length + t);
         return new NDArray[] {keys[layer].get(filled), values[layer].get(filled)};
     }
 

@@ -98,7 +98,11 @@ public final class LlamaDecoder {
      * @return {@code [B, T, hidden]} last-layer hidden states after the final norm
      */
     public NDArray forward(NDArray inputs, NDArray positions, NDArray mask, KvCache cache) {
-        NDArray[] cosSin = rope.cosSin(positions);
+        NDArray[] cs = rope.cosSin(positions);
+        // broadcast shapes for q [B, kvH, g, T, D] and k [B, kvH, T, D], made once per pass instead of per layer
+        NDArray cos4 = cs[0].expandDims(1);
+        NDArray sin4 = cs[1].expandDims(1);
+        NDArray[] cosSin = {cos4.expandDims(1), sin4.expandDims(1), cos4, sin4};
         NDArray x = inputs;
         float eps = (float) cfg.rmsNormEps();
         for (int i = 0; i < layers.size(); i++) {
@@ -121,8 +125,8 @@ public final class LlamaDecoder {
         NDArray q = l.proj[0].apply(x).reshape(b, t, kvHeads, groups, headDim).transpose(0, 2, 3, 1, 4);
         NDArray k = l.proj[1].apply(x).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3);
         NDArray v = l.proj[2].apply(x).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3);
-        q = rope.rotate(q, cosSin[0].expandDims(1).expandDims(1), cosSin[1].expandDims(1).expandDims(1));
-        k = rope.rotate(k, cosSin[0].expandDims(1), cosSin[1].expandDims(1));
+        q = rope.rotate(q, cosSin[0], cosSin[1]);
+        k = rope.rotate(k, cosSin[2], cosSin[3]);
         if (cache != null) {
             NDArray[] kv = cache.append(index, k, v);
             k = kv[0];

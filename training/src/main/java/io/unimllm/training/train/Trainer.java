@@ -218,6 +218,14 @@ public final class Trainer implements AutoCloseable {
      * and trainer state for {@link #resume}. Files other than these (tokenizer, unimllm.json) are the caller's.
      */
     public void save(Path dir, boolean mergeLora) {
+        save(dir, mergeLora, true);
+    }
+
+    /**
+     * As {@link #save(Path, boolean)}; without {@code optimizerState} only what inference needs is written (an
+     * exported model), and optimizer/trainer state files of an earlier save are removed.
+     */
+    public void save(Path dir, boolean mergeLora, boolean optimizerState) {
         try {
             Files.createDirectories(dir);
             if (lora != null && mergeLora) {
@@ -230,8 +238,13 @@ public final class Trainer implements AutoCloseable {
             if (head != null) {
                 write(dir.resolve(RegionHead.FILE), head.parameters(), "");
             }
-            write(dir.resolve(OPTIMIZER_FILE), optimizer.state(), "");
             ConfigWriter.write(model.config(), dir);
+            if (!optimizerState) {
+                Files.deleteIfExists(dir.resolve(OPTIMIZER_FILE));
+                Files.deleteIfExists(dir.resolve(STATE_FILE));
+                return;
+            }
+            write(dir.resolve(OPTIMIZER_FILE), optimizer.state(), "");
             ObjectNode state = new ObjectMapper().createObjectNode();
             state.put("stage", options.name());
             state.put("optimizer_steps", optimizer.steps());

@@ -98,7 +98,7 @@ public final class ShapesRecipe {
         ObjectNode routes = m.putObject("routes");
         routes.putArray("segment").add("colour-region-segmenter");
         routes.putArray("detect").add("grounding-detections");
-        routes.putArray("edit").add("recolour").add("inpaint");
+        routes.putArray("edit").add("mask-editor");
         m.put("fallback", "error");
         m.putObject("generation").put("max_new_tokens", 64);
         return m;
@@ -147,8 +147,9 @@ public final class ShapesRecipe {
                 }
                 if (step % 10 == 9 || last) {
                     log.printf(Locale.ROOT, "step %5d/%d  loss %.4f (lm %.4f, region %.4f)  val %.4f  lr %.2e  "
-                            + "%.1f samples/s  %s elapsed%n", step + 1, run.steps(), ema, r.lmLoss(), r.regionLoss(),
-                            val, r.lr(), (step + 1) * run.batchSize() / elapsed, Duration.ofSeconds((long) elapsed));
+                            + "%.1f samples/s  %s elapsed  skipped %d%n", step + 1, run.steps(), ema, r.lmLoss(), r.regionLoss(),
+                            val, r.lr(), (step + 1) * run.batchSize() / elapsed, Duration.ofSeconds((long) elapsed),
+                            trainer.skippedSteps());
                 }
                 if (last) {
                     break;

@@ -49,6 +49,7 @@ public final class Trainer implements AutoCloseable {
     private final RegionHead head;
     private final AdamW optimizer;
     private int microSteps;
+    private int skipped;
 
     /** Result of one micro-batch. */
     public record StepResult(int optimizerStep, double loss, double lmLoss, double regionLoss, double lr,
@@ -138,14 +139,22 @@ public final class Trainer implements AutoCloseable {
                 loss = loss.add(region.mul((float) options.regionLossWeight()));
             }
             total = loss.getFloat();
+            if (!Double.isFinite(total)) {
+                // a non-finite loss would poison every weight through AdamW: skip the batch, keep the model
+                skipped++;
+                LOG.warn("non-finite loss {} at step {}; batch skipped ({} so far)", total, optimizer.steps(),
+                        skipped);
+                return new StepResult(optimizer.steps(), total, parts[0], parts[1], lr, batch.supervisedTokens());
+            }
             gc.backward(loss.div(options.accumulation()));
         }
         microSteps++;
         if (microSteps % options.accumulation() == 0) {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                clip();
-                optimizer.step(trainable, lr);
+                if (clip()) {
+                    optimizer.step(trainable, lr);
+                }
                 for (NDArray p : trainable.values()) {
                     NDArray g = p.getGradient();
                     g.subi(g);
@@ -195,21 +204,33 @@ public final class Trainer implements AutoCloseable {
         return Losses.region(predicted, m.create(flat, new Shape(targets.size(), 4)));
     }
 
-    private void clip() {
-        if (options.clipNorm() <= 0) {
-            return;
-        }
+    /** Clips the global gradient norm; false (and gradients zeroed) when it is not finite. */
+    private boolean clip() {
         double sq = 0;
         for (NDArray p : trainable.values()) {
             sq += p.getGradient().toType(DataType.FLOAT32, false).square().sum().getFloat();
         }
         double norm = Math.sqrt(sq);
+        if (!Double.isFinite(norm)) {
+            skipped++;
+            LOG.warn("non-finite gradient norm at step {}; update skipped ({} so far)", optimizer.steps(), skipped);
+            return false;
+        }
+        if (options.clipNorm() <= 0) {
+            return true;
+        }
         if (norm > options.clipNorm()) {
             float factor = (float) (options.clipNorm() / (norm + 1e-6));
             for (NDArray p : trainable.values()) {
                 p.getGradient().muli(factor);
             }
         }
+        return true;
+    }
+
+    /** Batches or updates skipped because of a non-finite loss or gradient. */
+    public int skippedSteps() {
+        return skipped;
     }
 
     /**

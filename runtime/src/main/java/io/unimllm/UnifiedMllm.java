@@ -69,6 +69,7 @@ public final class UnifiedMllm implements AutoCloseable {
     private final RegionHead regionHead;
     private final GenerationConfig generation;
     private final boolean strict;
+    private final Set<Integer> stopTokens;
     private final Object lock = new Object();
 
     private UnifiedMllm(Builder b) {
@@ -102,6 +103,8 @@ public final class UnifiedMllm implements AutoCloseable {
                 tokenizer.find(t).ifPresent(keep::add);
             }
             Set<Integer> stops = new HashSet<>(tokenizer.eosIds());
+            stops.addAll(model.config().text().eosTokenIds());
+            this.stopTokens = Set.copyOf(stops);
             this.generation = b.generation != null ? b.generation : GenerationConfig.builder()
                     .maxNewTokens(manifest.maxNewTokens()).keepHiddenStatesOf(keep).stopTokens(stops).build();
             this.strict = b.strict;
@@ -150,6 +153,9 @@ public final class UnifiedMllm implements AutoCloseable {
         synchronized (lock) {
             g = generator.generate(new Prompt(ids, pixels == null ? List.of() : List.of(pixels)), generation,
                     (row, token) -> {
+                        if (stopTokens.contains(token)) {
+                            return true; // the end-of-answer token is not part of the answer
+                        }
                         String delta = detok.push(token);
                         parser.feed(index[0]++, delta);
                         if (onText != null && !delta.isEmpty()) {
@@ -164,7 +170,7 @@ public final class UnifiedMllm implements AutoCloseable {
             onText.accept(tail);
         }
         stages.put("vision_encode", g.timings().visionEncode());
-        stages.put("prefill", g.timings().prefill().minus(g.timings().visionEncode()));
+        stages.put("prefill", g.timings().prefill());
         stages.put("decode", g.timings().decode());
         long t1 = System.nanoTime();
         ParsedOutput parsed = parser.hiddenStates(g.hiddenStates()).finish();
@@ -178,7 +184,7 @@ public final class UnifiedMllm implements AutoCloseable {
             TaskResult r = results.get(i);
             r.expert().ifPresent(name -> stages.merge("expert:" + name, r.elapsed(), Duration::plus));
         }
-        String raw = tokenizer.decode(g.tokens(), false);
+        String raw = detok.text();
         LOG.debug("answer '{}' ({} tokens, {}), timings {}", raw, g.tokens().length, g.finishReason(), stages);
         return new Response(parsed.text(), results, parsed, raw, g.tokens(), g.finishReason(), parsed.warnings(),
                 new StageTimings(stages));

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code unimllm} command line: ask, bench, inspect. */
 @Command(name = "unimllm", mixinStandardHelpOptions = true, version = "unimllm 0.1.0",
         description = "Task-routing multimodal LLM runtime for the JVM.",
-        subcommands = {BenchCommand.class, InspectCommand.class, TrainCommand.class})
+        subcommands = {AskCommand.class, BenchCommand.class, EvalCommand.class, InspectCommand.class, TrainCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {

@@ -56,7 +56,9 @@ public final class AskCommand implements Callable<Integer> {
             }
             Files.createDirectories(out);
             String stem = image.getFileName().toString().replaceFirst("\\.[^.]+$", "");
-            Overlay overlay = new Overlay(img);
+            // small images (the shapes world is 48 px) are enlarged so the overlay stays readable
+            int scale = Math.max(1, 384 / Math.max(img.getWidth(), img.getHeight()));
+            Overlay overlay = new Overlay(img, scale);
             Map<Integer, String> edited = new LinkedHashMap<>();
             for (int i = 0; i < r.tasks().size(); i++) {
                 TaskResult t = r.tasks().get(i);

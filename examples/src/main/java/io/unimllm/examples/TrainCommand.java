@@ -21,10 +21,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "32", description = "samples per step (default ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "2e-3", description = "peak learning rate (default ${DEFAULT-VALUE})")
+    @Option(names = "--lr", defaultValue = "3e-4", description = "peak learning rate (default ${DEFAULT-VALUE})")
     double lr;
 
-    @Option(names = "--warmup", defaultValue = "100", description = "warm-up steps (default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "200", description = "warm-up steps (default ${DEFAULT-VALUE})")
     int warmup;
 
     @Option(names = "--minutes", defaultValue = "60", description = "stop after this many minutes (default ${DEFAULT-VALUE})")
@@ -33,13 +33,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--embedding-std", defaultValue = "0.02", description = "initial std of token embeddings (default ${DEFAULT-VALUE})")
+    double embeddingStd;
+
     @Option(names = "--resume", description = "continue from the checkpoint in --out instead of a fresh initialisation")
     boolean resume;
 
     @Override
     public Integer call() {
         if (!resume || !Files.isRegularFile(out.resolve("model.safetensors"))) {
-            ShapesRecipe.initialise(out, seed);
+            ShapesRecipe.initialise(out, seed, embeddingStd);
             System.out.println("initialised " + out);
         }
         long start = System.nanoTime();

@@ -21,13 +21,26 @@ public final class Overlay {
 
     private final BufferedImage canvas;
     private final Graphics2D g;
+    private final int scale;
     private int next;
 
     /** Starts an overlay on a copy of {@code image}. */
     public Overlay(BufferedImage image) {
-        canvas = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+        this(image, 1);
+    }
+
+    /**
+     * Starts an overlay on a copy of {@code image} enlarged {@code scale} times (nearest neighbour), so that results
+     * on small images stay readable; geometry is given in the original image's pixels.
+     */
+    public Overlay(BufferedImage image, int scale) {
+        if (scale < 1) {
+            throw new IllegalArgumentException("scale must be >= 1, got " + scale);
+        }
+        this.scale = scale;
+        canvas = new BufferedImage(image.getWidth() * scale, image.getHeight() * scale, BufferedImage.TYPE_INT_RGB);
         g = canvas.createGraphics();
-        g.drawImage(image, 0, 0, null);
+        g.drawImage(image, 0, 0, image.getWidth() * scale, image.getHeight() * scale, null);
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         int size = Math.max(10, Math.min(image.getWidth(), image.getHeight()) / 30);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, size));
@@ -41,13 +54,13 @@ public final class Overlay {
     /** Blends a mask at 45% opacity. */
     public Overlay mask(Mask mask, String label) {
         Color c = colour();
-        int w = Math.min(mask.width(), canvas.getWidth());
-        int h = Math.min(mask.height(), canvas.getHeight());
+        int w = Math.min(mask.width() * scale, canvas.getWidth());
+        int h = Math.min(mask.height() * scale, canvas.getHeight());
         int minX = Integer.MAX_VALUE;
         int minY = Integer.MAX_VALUE;
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                if (mask.get(x, y)) {
+                if (mask.get(x / scale, y / scale)) {
                     int p = canvas.getRGB(x, y);
                     int r = (int) (((p >> 16) & 0xff) * 0.55 + c.getRed() * 0.45);
                     int gg = (int) (((p >> 8) & 0xff) * 0.55 + c.getGreen() * 0.45);
@@ -69,9 +82,11 @@ public final class Overlay {
     public Overlay box(Box box, String label) {
         Color c = colour();
         g.setColor(c);
-        g.drawRect((int) box.x1(), (int) box.y1(), (int) Math.max(1, box.width()), (int) Math.max(1, box.height()));
+        g.drawRect((int) (box.x1() * scale), (int) (box.y1() * scale), (int) Math.max(1, box.width() * scale),
+                (int) Math.max(1, box.height() * scale));
         if (label != null && !label.isBlank()) {
-            g.drawString(label, (int) box.x1() + 2, (int) Math.max(g.getFont().getSize(), box.y1() - 2));
+            g.drawString(label, (int) (box.x1() * scale) + 2,
+                    (int) Math.max(g.getFont().getSize(), box.y1() * scale - 2));
         }
         return this;
     }
@@ -80,9 +95,11 @@ public final class Overlay {
     public Overlay point(Point p, String label) {
         g.setColor(colour());
         int r = Math.max(3, canvas.getWidth() / 100);
-        g.fillOval((int) p.x() - r, (int) p.y() - r, 2 * r, 2 * r);
+        int px = (int) (p.x() * scale);
+        int py = (int) (p.y() * scale);
+        g.fillOval(px - r, py - r, 2 * r, 2 * r);
         if (label != null) {
-            g.drawString(label, (int) p.x() + r + 1, (int) p.y());
+            g.drawString(label, px + r + 1, py);
         }
         return this;
     }
@@ -94,8 +111,8 @@ public final class Overlay {
         int[] xs = new int[n];
         int[] ys = new int[n];
         for (int i = 0; i < n; i++) {
-            xs[i] = (int) poly.vertices().get(i).x();
-            ys[i] = (int) poly.vertices().get(i).y();
+            xs[i] = (int) (poly.vertices().get(i).x() * scale);
+            ys[i] = (int) (poly.vertices().get(i).y() * scale);
         }
         g.drawPolygon(xs, ys, n);
         if (label != null) {

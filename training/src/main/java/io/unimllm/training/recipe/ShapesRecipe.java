@@ -66,11 +66,16 @@ public final class ShapesRecipe {
 
     /** Writes tokenizer, config, random weights, preprocessing and unimllm.json into {@code dir}. */
     public static void initialise(Path dir, long seed) {
+        initialise(dir, seed, 1.0);
+    }
+
+    /** As {@link #initialise(Path, long)} with the token embeddings' initial standard deviation. */
+    public static void initialise(Path dir, long seed, double embeddingRange) {
         try {
             Files.createDirectories(dir);
             int vocab = WorldTokenizer.write(dir);
             int imageToken = WorldTokenizer.CONTROL.size(); // "<image>" follows the control tokens
-            new ModelInitializer(0.02, seed).write(config(vocab, imageToken), dir);
+            new ModelInitializer(0.02, embeddingRange, seed).write(config(vocab, imageToken), dir);
             ObjectMapper json = new ObjectMapper();
             ObjectNode pre = json.createObjectNode();
             pre.put("crop_size", IMAGE_SIZE);

@@ -23,11 +23,23 @@ import java.util.SplittableRandom;
  */
 public final class ModelInitializer {
     private final double initializerRange;
+    private final double embeddingRange;
     private final long seed;
 
-    /** @param initializerRange standard deviation of weight matrices; @param seed the random seed */
+    /** @param initializerRange standard deviation of weight matrices and embeddings; @param seed the random seed */
     public ModelInitializer(double initializerRange, long seed) {
+        this(initializerRange, initializerRange, seed);
+    }
+
+    /**
+     * @param initializerRange standard deviation of weight matrices
+     * @param embeddingRange standard deviation of the token embeddings (a model trained from scratch learns to use its
+     *     image features sooner when text embeddings are on their scale)
+     * @param seed the random seed
+     */
+    public ModelInitializer(double initializerRange, double embeddingRange, long seed) {
         this.initializerRange = initializerRange;
+        this.embeddingRange = embeddingRange;
         this.seed = seed;
     }
 
@@ -69,7 +81,7 @@ public final class ModelInitializer {
         int h = t.hiddenSize();
         int q = t.numAttentionHeads() * t.headDim();
         int kv = t.numKeyValueHeads() * t.headDim();
-        entries.add(normal(dec + "embed_tokens.weight", rnd, t.vocabSize(), h));
+        entries.add(normal(dec + "embed_tokens.weight", rnd, embeddingRange / initializerRange, t.vocabSize(), h));
         for (int i = 0; i < t.numHiddenLayers(); i++) {
             String l = dec + "layers." + i + ".";
             norm(entries, l + "input_layernorm", h, false);
@@ -92,13 +104,17 @@ public final class ModelInitializer {
     }
 
     private Entry normal(String name, SplittableRandom rnd, long... shape) {
+        return normal(name, rnd, 1.0, shape);
+    }
+
+    private Entry normal(String name, SplittableRandom rnd, double scale, long... shape) {
         long n = 1;
         for (long d : shape) {
             n *= d;
         }
         float[] v = new float[Math.toIntExact(n)];
         for (int i = 0; i < v.length; i++) {
-            v[i] = (float) (gaussian(rnd) * initializerRange);
+            v[i] = (float) (gaussian(rnd) * initializerRange * scale);
         }
         return Entry.f32(name, shape, v);
     }

@@ -1,0 +1,116 @@
+package io.unimllm.core.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.unimllm.core.ConfigException;
+import io.unimllm.core.Fixtures;
+import io.unimllm.core.ImageException;
+import io.unimllm.core.safetensors.SafetensorsCheckpoint;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Image preprocessing against PIL: the fixture's 37x23 test image, preprocessed by the Python pipeline LLaVA uses
+ * (bicubic resize with PIL, CLIP mean/std) to 16x16, is reproduced to within about one grey level per pixel in both
+ * resize modes. Undecodable input is an {@link ImageException} that says which input and why.
+ */
+class ImagePreprocessorTest {
+    /** About two grey levels after division by CLIP's std (1/255/0.26 = 0.015 per level). */
+    private static final float MAX_DIFF = 0.03f;
+    private static final float MAX_MEAN_DIFF = 0.005f;
+    private static final Path DIR = Fixtures.golden("tiny-llava");
+
+    @TempDir
+    Path tmp;
+
+    private static float[] reference(String name) {
+        try (SafetensorsCheckpoint ref = SafetensorsCheckpoint.open(DIR.resolve("reference.safetensors"))) {
+            assertThat(ref.info(name).shape()).containsExactly(3, 16, 16);
+            float[] out = new float[3 * 16 * 16];
+            ref.data(name).asFloatBuffer().get(out);
+            return out;
+        }
+    }
+
+    @ParameterizedTest(name = "{0} matches PIL''s {1}")
+    @CsvSource({"SHORTEST_EDGE_CENTER_CROP, pil_crop", "PAD_TO_SQUARE, pil_pad"})
+    void pixelValuesMatchThePilPipeline(ResizeMode mode, String referenceName) {
+        BufferedImage image = ImagePreprocessor.decode(DIR.resolve("test-image.png"));
+        assertThat(image.getWidth()).isEqualTo(37);
+        assertThat(image.getHeight()).isEqualTo(23);
+        float[] expected = reference(referenceName);
+        float[] actual = new ImagePreprocessor(ImageProcessorConfig.clipDefaults(16, mode)).toPixelValues(image);
+        assertThat(actual).hasSameSizeAs(expected);
+        double sum = 0;
+        float max = 0;
+        for (int i = 0; i < actual.length; i++) {
+            float d = Math.abs(actual[i] - expected[i]);
+            sum += d;
+            max = Math.max(max, d);
+        }
+        assertThat(max).as("max |java - PIL|").isLessThan(MAX_DIFF);
+        assertThat(sum / actual.length).as("mean |java - PIL|").isLessThan(MAX_MEAN_DIFF);
+    }
+
+    @Test
+    void theTwoModesReallyDiffer() {
+        // guards the test above: crop and pad must not be compared against the same reference by accident
+        float[] crop = reference("pil_crop");
+        float[] pad = reference("pil_pad");
+        assertThat(Arrays.equals(crop, pad)).isFalse();
+    }
+
+    @Test
+    void preprocessorConfigIsReadFromTheCheckpoint() {
+        ImageProcessorConfig c = ImageProcessorConfig.load(DIR, 16);
+        assertThat(c.size()).isEqualTo(16);
+        assertThat(c.mode()).as("no image_aspect_ratio: CLIP's crop").isEqualTo(ResizeMode.SHORTEST_EDGE_CENTER_CROP);
+        assertThat(c.mean()).containsExactly(ImageProcessorConfig.CLIP_MEAN);
+        assertThat(c.std()).containsExactly(ImageProcessorConfig.CLIP_STD);
+        assertThat(c.rescaleFactor()).isEqualTo(1f / 255f);
+    }
+
+    @Test
+    void imageAspectRatioPadInConfigSelectsPadToSquare() throws IOException {
+        Files.copy(DIR.resolve("preprocessor_config.json"), tmp.resolve("preprocessor_config.json"));
+        Files.writeString(tmp.resolve("config.json"), "{\"model_type\": \"llava\", \"image_aspect_ratio\": \"pad\"}");
+        assertThat(ImageProcessorConfig.load(tmp, 16).mode()).isEqualTo(ResizeMode.PAD_TO_SQUARE);
+    }
+
+    @Test
+    void cropSizeDisagreeingWithTheVisionTowerIsAConfigError() {
+        assertThatThrownBy(() -> ImageProcessorConfig.load(DIR, 336)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("crop_size 16").hasMessageContaining("336");
+    }
+
+    @Test
+    void bytesThatAreNoImageAreRefused() {
+        byte[] text = "definitely not an image".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> ImagePreprocessor.decode(text, "upload.txt")).isInstanceOf(ImageException.class)
+                .hasMessageContaining("cannot decode image upload.txt");
+    }
+
+    @Test
+    void truncatedPngIsRefused() throws IOException {
+        byte[] png = Files.readAllBytes(DIR.resolve("test-image.png"));
+        byte[] half = Arrays.copyOf(png, png.length / 2);
+        assertThatThrownBy(() -> ImagePreprocessor.decode(half, "half.png")).isInstanceOf(ImageException.class)
+                .hasMessageContaining("cannot decode image half.png");
+    }
+
+    @Test
+    void missingFileIsRefused() {
+        Path missing = tmp.resolve("nowhere.png");
+        assertThatThrownBy(() -> ImagePreprocessor.decode(missing)).isInstanceOf(ImageException.class)
+                .hasMessageContaining("not found").hasMessageContaining(missing.toString());
+    }
+}

@@ -105,7 +105,8 @@ public final class Generator {
             this.counts = new int[batch];
             this.finish = new FinishReason[batch];
             for (int i = 0; i < batch; i++) {
-                generated.add(new int[cfg.maxNewTokens()]);
+                // a row never outlives the context, so "unbounded" maxNewTokens must not size this array
+                generated.add(new int[Math.min(cfg.maxNewTokens(), text.maxPositionEmbeddings() + 1)]);
                 hidden.add(new HashMap<>());
             }
         }
@@ -121,7 +122,7 @@ public final class Generator {
             long t0 = System.nanoTime();
             NDArray prefillEmbeds = embedPrompts();
             int maxPos = text.maxPositionEmbeddings();
-            int capacity = Math.min(maxPos, paddedLength + cfg.maxNewTokens());
+            int capacity = (int) Math.min(maxPos, (long) paddedLength + cfg.maxNewTokens()); // no int overflow
             long t1 = System.nanoTime();
             int steps = 0;
             long t2;

@@ -165,6 +165,26 @@ class GeneratorBehaviourTest {
         }
 
         @Test
+        void anImageMarkedByOneTokenOrByOneTokenPerFeaturePositionGivesTheSameLogits() {
+            int[] legacy = imagePrompt().tokenIds();
+            int at = Arrays.stream(legacy).boxed().toList().indexOf(IMAGE_TOKEN);
+            int[] expanded = new int[legacy.length + 15];
+            System.arraycopy(legacy, 0, expanded, 0, at);
+            Arrays.fill(expanded, at, at + 16, IMAGE_TOKEN);
+            System.arraycopy(legacy, at + 1, expanded, at + 16, legacy.length - at - 1);
+            float[] a = generator.promptLogits(imagePrompt());
+            float[] b = generator.promptLogits(new Prompt(expanded, List.of(pixels)));
+            assertThat(b).hasSize((legacy.length + 15) * 160).containsExactly(a);
+        }
+
+        @Test
+        void twoImagesInOnePromptEachTakeTheirFeaturePositions() {
+            int[] ids = {1, IMAGE_TOKEN, 20, IMAGE_TOKEN, 30};
+            GenerationResult r = generate(new Prompt(ids, List.of(pixels, pixels)), greedy(1));
+            assertThat(r.promptLength()).isEqualTo(3 + 2 * 16);
+        }
+
+        @Test
         void aRefusedPromptLeavesTheGeneratorUsable() {
             assertThatThrownBy(() -> generate(Prompt.text(1, 500), greedy(2))).isInstanceOf(PromptException.class);
             int[] expected = imageGreedy();
@@ -197,6 +217,31 @@ class GeneratorBehaviourTest {
             GenerationResult r = generate(textOfLength(CONTEXT), greedy(10));
             assertThat(r.finishReason()).isEqualTo(FinishReason.CONTEXT_FULL);
             assertThat(r.tokens()).hasSize(1);
+        }
+
+        @Test
+        void unboundedMaxNewTokensRunsToTheContextEnd() {
+            // "generate until the context is full": must not try to reserve room for 2^31 tokens
+            GenerationResult r = generate(textOfLength(60),
+                    GenerationConfig.builder().maxNewTokens(Integer.MAX_VALUE).ignoreEos(true).build());
+            assertThat(r.finishReason()).isEqualTo(FinishReason.CONTEXT_FULL);
+            assertThat(r.tokens()).containsExactly(generate(textOfLength(60), greedy(20)).tokens());
+        }
+
+        @Test
+        void rowThatStopsEarlyDoesNotDisturbTheOthersInTheBatch() {
+            JsonNode texts = reference.get("text_prompts");
+            List<Prompt> batch = new ArrayList<>();
+            texts.forEach(t -> batch.add(Prompt.text(ints(t.get("ids")))));
+            batch.add(imagePrompt());
+            List<GenerationResult> r = generator.generate(batch, GenerationConfig.greedy(8), TokenListener.none());
+            assertThat(r.get(1).finishReason()).isEqualTo(FinishReason.STOP_TOKEN); // greedy starts with EOS
+            assertThat(r.get(1).tokens()).containsExactly(2);
+            for (int b : new int[] {0, 2}) {
+                assertThat(r.get(b).finishReason()).as("row %d", b).isEqualTo(FinishReason.MAX_TOKENS);
+                assertThat(r.get(b).tokens()).as("row %d", b).containsExactly(ints(texts.get(b).get("greedy")));
+            }
+            assertThat(r.get(3).tokens()).containsExactly(Arrays.copyOf(imageGreedy(), 8));
         }
 
         @Test

@@ -234,6 +234,19 @@ class SafetensorsCheckpointTest {
     }
 
     @Test
+    void shapeWhoseElementCountOverflowsIsRefused() throws IOException {
+        assertRefused(raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296,16],"
+                + "\"data_offsets\":[0,8]}}", 8), "w", "shape", "too large");
+    }
+
+    @Test
+    void dataOffsetsBeyondTheLongRangeAreRefused() throws IOException {
+        // 2^64 + 4 would wrap to 4 if read as a long and silently point at other bytes
+        assertRefused(raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],"
+                + "\"data_offsets\":[18446744073709551620,18446744073709551624]}}", 8), "w", "data_offsets");
+    }
+
+    @Test
     void missingDataOffsetsAreRefused() throws IOException {
         assertRefused(raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[2]}}", 8), "w", "data_offsets");
     }

@@ -1,7 +1,11 @@
 package io.unimllm.core.image;
 
 import io.unimllm.core.ImageException;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,7 +91,7 @@ public final class ImagePreprocessor {
         int size = config.size();
         int w = image.getWidth();
         int h = image.getHeight();
-        int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
+        int[] rgb = packedRgb(image);
         switch (config.mode()) {
             case PAD_TO_SQUARE -> {
                 int side = Math.max(w, h);
@@ -129,6 +133,33 @@ public final class ImagePreprocessor {
             default -> throw new IllegalStateException();
         }
         return normalise(rgb, size);
+    }
+
+    /**
+     * Packed {@code 0xRRGGBB} pixels. Greyscale images copy their grey level into all three channels as PIL's
+     * {@code convert("RGB")} does: {@code getRGB} would treat the grey as linear and brighten it to sRGB
+     * (grey level 100 became 168).
+     */
+    static int[] packedRgb(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        ColorModel cm = image.getColorModel();
+        if (cm.getColorSpace().getType() != ColorSpace.TYPE_GRAY || cm instanceof IndexColorModel) {
+            return image.getRGB(0, 0, w, h, null, 0, w);
+        }
+        Raster raster = image.getRaster();
+        int bits = cm.getComponentSize(0);
+        int max = (1 << bits) - 1;
+        int[] out = new int[w * h];
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            raster.getSamples(0, y, w, 1, 0, row);
+            for (int x = 0; x < w; x++) {
+                int v = bits == 8 ? row[x] : (int) Math.round(row[x] * 255.0 / max);
+                out[y * w + x] = (v << 16) | (v << 8) | v;
+            }
+        }
+        return out;
     }
 
     private float[] normalise(int[] rgb, int size) {

@@ -61,6 +61,50 @@ class ImagePreprocessorTest {
         assertThat(sum / actual.length).as("mean |java - PIL|").isLessThan(MAX_MEAN_DIFF);
     }
 
+    @ParameterizedTest(name = "image type {0}, sample {1}")
+    @CsvSource({"10, 100", "11, 25700"}) // TYPE_BYTE_GRAY; TYPE_USHORT_GRAY (100 * 257)
+    void greyscalePngReadsAsItsGreyLevelInEveryChannelAsPilConvertRgbDoes(int type, int sample) throws IOException {
+        BufferedImage grey = new BufferedImage(16, 16, type);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                grey.getRaster().setSample(x, y, 0, sample);
+            }
+        }
+        Path file = tmp.resolve("grey.png");
+        javax.imageio.ImageIO.write(grey, "png", file.toFile());
+        float[] px = new ImagePreprocessor(ImageProcessorConfig.clipDefaults(16, ResizeMode.STRETCH))
+                .toPixelValues(ImagePreprocessor.decode(file));
+        float[] mean = ImageProcessorConfig.CLIP_MEAN;
+        float[] std = ImageProcessorConfig.CLIP_STD;
+        for (int c = 0; c < 3; c++) {
+            float expected = (100 / 255f - mean[c]) / std[c];
+            assertThat(px[c * 256]).as("channel %d", c).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5f));
+            assertThat(px[c * 256 + 255]).as("channel %d", c).isCloseTo(expected,
+                    org.assertj.core.data.Offset.offset(1e-5f));
+        }
+    }
+
+    @Test
+    void malformedPreprocessorConfigIsAConfigError() throws IOException {
+        Path file = tmp.resolve("preprocessor_config.json");
+        Files.writeString(file, "{\"crop_size\": 16, \"image_mean\": [0.5, 0.5]}");
+        assertThatThrownBy(() -> ImageProcessorConfig.load(tmp, 16)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("image_mean").hasMessageContaining(file.toString());
+        Files.writeString(file, "{\"image_std\": [0.5, 0, 0.5]}");
+        assertThatThrownBy(() -> ImageProcessorConfig.load(tmp, 16)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("std");
+        Files.writeString(file, "{\"image_mean\": [");
+        assertThatThrownBy(() -> ImageProcessorConfig.load(tmp, 16)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not valid JSON");
+    }
+
+    @Test
+    void unknownImageAspectRatioIsAConfigError() throws IOException {
+        Files.writeString(tmp.resolve("config.json"), "{\"model_type\": \"llava\", \"image_aspect_ratio\": \"anyres\"}");
+        assertThatThrownBy(() -> ImageProcessorConfig.load(tmp, 16)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("image_aspect_ratio 'anyres'");
+    }
+
     @Test
     void theTwoModesReallyDiffer() {
         // guards the test above: crop and pad must not be compared against the same reference by accident

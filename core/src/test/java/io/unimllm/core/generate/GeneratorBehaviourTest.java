@@ -161,7 +161,8 @@ class GeneratorBehaviourTest {
             int[] ids = textOfLength(50).tokenIds();
             ids[1] = IMAGE_TOKEN;
             assertThatThrownBy(() -> generate(new Prompt(ids, List.of(pixels)), greedy(2)))
-                    .isInstanceOf(ContextLengthException.class).hasMessageContaining("takes 65 positions").hasMessageContaining("image features included");
+                    .isInstanceOf(ContextLengthException.class).hasMessageContaining("takes 65 positions")
+                    .hasMessageContaining("image features included");
         }
 
         @Test

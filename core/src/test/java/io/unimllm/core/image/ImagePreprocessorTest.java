@@ -93,6 +93,12 @@ class ImagePreprocessorTest {
         Files.writeString(file, "{\"image_std\": [0.5, 0, 0.5]}");
         assertThatThrownBy(() -> ImageProcessorConfig.load(tmp, 16)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("std");
+        Files.writeString(file, "{\"image_mean\": [\"0.5\", 0.5, 0.5]}");
+        assertThatThrownBy(() -> ImageProcessorConfig.load(tmp, 16)).as("a string is not a number")
+                .isInstanceOf(ConfigException.class).hasMessageContaining("image_mean");
+        Files.writeString(file, "{\"rescale_factor\": \"1/255\"}");
+        assertThatThrownBy(() -> ImageProcessorConfig.load(tmp, 16)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("rescale_factor");
         Files.writeString(file, "{\"image_mean\": [");
         assertThatThrownBy(() -> ImageProcessorConfig.load(tmp, 16)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("not valid JSON");
@@ -100,7 +106,8 @@ class ImagePreprocessorTest {
 
     @Test
     void unknownImageAspectRatioIsAConfigError() throws IOException {
-        Files.writeString(tmp.resolve("config.json"), "{\"model_type\": \"llava\", \"image_aspect_ratio\": \"anyres\"}");
+        Files.writeString(tmp.resolve("config.json"),
+                "{\"model_type\": \"llava\", \"image_aspect_ratio\": \"anyres\"}");
         assertThatThrownBy(() -> ImageProcessorConfig.load(tmp, 16)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("image_aspect_ratio 'anyres'");
     }

@@ -82,7 +82,8 @@ class SafetensorsCheckpointTest {
         try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(tmp)) {
             assertReadsBack(ckpt, entries);
             assertThat(ckpt.tensorNames()).containsExactly("layer.weight", "layer.half", "positions");
-            assertThat(ckpt.metadata()).containsExactlyInAnyOrderEntriesOf(Map.of("format", "pt", "note", "round trip"));
+            assertThat(ckpt.metadata())
+                    .containsExactlyInAnyOrderEntriesOf(Map.of("format", "pt", "note", "round trip"));
             assertThat(ckpt.files()).containsExactly(file);
             assertThat(ckpt.data("layer.weight").asFloatBuffer().get(3)).isEqualTo(Float.MAX_VALUE);
             assertThat(ckpt.data("positions").asLongBuffer().get(0)).isEqualTo(Long.MIN_VALUE);
@@ -107,7 +108,8 @@ class SafetensorsCheckpointTest {
         try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(tmp)) {
             assertReadsBack(ckpt, entries);
             assertThat(ckpt.files()).hasSizeGreaterThan(1)
-                    .allSatisfy(f -> assertThat(f.getFileName().toString()).matches("model-\\d{5}-of-\\d{5}\\.safetensors"));
+                    .allSatisfy(f -> assertThat(f.getFileName().toString())
+                            .matches("model-\\d{5}-of-\\d{5}\\.safetensors"));
             assertThat(ckpt.metadata()).containsEntry("total_size", String.valueOf(24 + 8 + 40 + 16));
         }
     }

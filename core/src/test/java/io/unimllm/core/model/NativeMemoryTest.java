@@ -97,19 +97,19 @@ class NativeMemoryTest {
     /** Request number {@code i} of a rotating mix of every kind of work a caller can ask for. */
     private void request(int i) {
         switch (i % 7) {
-            case 0 -> generator.generate(imagePrompt(), GenerationConfig.builder().maxNewTokens(6).build(),
+            case 0 -> generator.generate(imagePrompt(), GenerationConfig.builder().maxNewTokens(4).build(),
                     TokenListener.none());
-            case 1 -> generator.generate(textPrompts(), GenerationConfig.builder().maxNewTokens(5).ignoreEos(true)
+            case 1 -> generator.generate(textPrompts(), GenerationConfig.builder().maxNewTokens(3).ignoreEos(true)
                     .build(), TokenListener.none());
-            case 2 -> generator.generate(imagePrompt(), GenerationConfig.builder().maxNewTokens(6).temperature(0.9)
+            case 2 -> generator.generate(imagePrompt(), GenerationConfig.builder().maxNewTokens(4).temperature(0.9)
                     .topK(20).topP(0.9).repetitionPenalty(1.2).seed(i).build(), TokenListener.none());
             case 3 -> generator.promptLogits(imagePrompt());
-            case 4 -> generator.generate(imagePrompt(), GenerationConfig.builder().maxNewTokens(3).useCache(false)
+            case 4 -> generator.generate(imagePrompt(), GenerationConfig.builder().maxNewTokens(2).useCache(false)
                     .keepHiddenStatesOf(Set.of(ints(reference.get("image_prompt").get("greedy"))[0])).build(),
                     TokenListener.none());
             case 5 -> assertThatThrownBy(() -> generator.generate(List.of(imagePrompt(), Prompt.text(1, 150)),
                     GenerationConfig.greedy(2), TokenListener.none())).isInstanceOf(UnimllmException.class);
-            default -> generator.generate(textPrompts().get(0), GenerationConfig.greedy(30),
+            default -> generator.generate(textPrompts().get(0), GenerationConfig.greedy(12),
                     (row, token) -> token % 5 != 0);
         }
     }

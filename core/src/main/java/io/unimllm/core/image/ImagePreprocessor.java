@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Turns an image into the {@code [C, H, W]} float pixel values a CLIP-style vision tower reads: decode (PNG, JPEG,
@@ -62,26 +65,42 @@ public final class ImagePreprocessor {
 
     private static BufferedImage decode(InputStream in, String source) {
         BufferedImage img;
-        try {
-            img = ImageIO.read(in);
+        try (ImageInputStream stream = ImageIO.createImageInputStream(in)) {
+            Iterator<ImageReader> readers = stream == null ? null : ImageIO.getImageReaders(stream);
+            if (readers == null || !readers.hasNext()) {
+                throw new ImageException("cannot decode image " + source + ": not a PNG, JPEG, GIF or BMP image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(stream, true, true);
+                // Check the size from the header before decoding: a small file can claim gigabytes of pixels.
+                checkSize(reader.getWidth(0), reader.getHeight(0), source);
+                img = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
         } catch (IOException | RuntimeException e) {
+            if (e instanceof ImageException ie) {
+                throw ie;
+            }
             throw new ImageException("cannot decode image " + source + " (corrupt or truncated): " + e.getMessage(),
                     e);
-        }
-        if (img == null) {
-            throw new ImageException("cannot decode image " + source + ": not a PNG, JPEG, GIF or BMP image");
         }
         checkSize(img, source);
         return img;
     }
 
     private static void checkSize(BufferedImage img, String source) {
-        if (img.getWidth() <= 0 || img.getHeight() <= 0) {
+        checkSize(img.getWidth(), img.getHeight(), source);
+    }
+
+    private static void checkSize(int width, int height, String source) {
+        if (width <= 0 || height <= 0) {
             throw new ImageException("image " + source + " is empty");
         }
-        if ((long) img.getWidth() * img.getHeight() > MAX_PIXELS) {
-            throw new ImageException("image " + source + " has " + img.getWidth() + "x" + img.getHeight()
-                    + " pixels, more than " + MAX_PIXELS);
+        if ((long) width * height > MAX_PIXELS) {
+            throw new ImageException("image " + source + " has " + width + "x" + height + " pixels, more than "
+                    + MAX_PIXELS);
         }
     }
 

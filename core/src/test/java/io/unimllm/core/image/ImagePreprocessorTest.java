@@ -158,6 +158,41 @@ class ImagePreprocessorTest {
                 .hasMessageContaining("cannot decode image half.png");
     }
 
+    /** A valid PNG of the given size whose pixel data is a few bytes of zlib (a "decompression bomb"). */
+    private static byte[] pngClaiming(int width, int height) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(width).putInt(height)
+                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0); // 8-bit RGB
+        chunk(out, "IHDR", ihdr.array());
+        java.io.ByteArrayOutputStream z = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream d = new java.util.zip.DeflaterOutputStream(z)) {
+            d.write(new byte[1 + 3 * 4]); // not even one full row: the size alone must be refused
+        }
+        chunk(out, "IDAT", z.toByteArray());
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.write(t);
+        out.write(data);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(t);
+        crc.update(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    @Test
+    void imageLargerThanTheLimitIsRefusedBeforeItsPixelsAreAllocated() throws IOException {
+        byte[] bomb = pngClaiming(20_000, 20_000); // 400 M pixels, 1.2 GB decoded, a few hundred bytes here
+        assertThat(bomb.length).isLessThan(1000);
+        assertThatThrownBy(() -> ImagePreprocessor.decode(bomb, "bomb.png")).isInstanceOf(ImageException.class)
+                .hasMessageContaining("bomb.png").hasMessageContaining("20000x20000");
+    }
+
     @Test
     void missingFileIsRefused() {
         Path missing = tmp.resolve("nowhere.png");

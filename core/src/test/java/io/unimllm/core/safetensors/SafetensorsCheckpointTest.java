@@ -303,6 +303,28 @@ class SafetensorsCheckpointTest {
     }
 
     @Test
+    void shardIndexPointingOutsideTheCheckpointIsRefused() throws IOException {
+        Path ckpt = Files.createDirectory(tmp.resolve("ckpt"));
+        SafetensorsWriter.write(tmp.resolve("elsewhere.safetensors"), sampleEntries(), Map.of());
+        Path index = ckpt.resolve(SafetensorsCheckpoint.INDEX_FILE);
+        Files.writeString(index, "{\"weight_map\": {\"positions\": \"../elsewhere.safetensors\"}}");
+        assertOpenRefused(ckpt, index, "positions", "outside the checkpoint");
+    }
+
+    @Test
+    void shardIndexWithoutWeightMapIsRefused() throws IOException {
+        Path index = tmp.resolve(SafetensorsCheckpoint.INDEX_FILE);
+        Files.writeString(index, "{\"metadata\": {}}");
+        assertOpenRefused(tmp, index, null, "no weight_map");
+    }
+
+    @Test
+    void writerRefusesAnEntryWhoseBytesDoNotMatchItsShape() {
+        assertThatThrownBy(() -> new SafetensorsWriter.Entry("w", TensorDType.F32, new long[] {3}, bytes(1, 2, 3, 4)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("w").hasMessageContaining("12");
+    }
+
+    @Test
     void directoryWithoutWeightsIsRefused() {
         assertThatThrownBy(() -> SafetensorsCheckpoint.open(tmp))
                 .isInstanceOfSatisfying(CheckpointException.class, e -> {

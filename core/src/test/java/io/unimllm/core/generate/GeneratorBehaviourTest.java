@@ -214,6 +214,25 @@ class GeneratorBehaviourTest {
         }
 
         @Test
+        void aLongBatchMateDoesNotCutAShortPromptShort() {
+            // left padding puts both rows at cache length 60, but the short row has used only 10 of its 64 positions
+            Prompt longPrompt = textOfLength(60);
+            Prompt shortPrompt = Prompt.text(ints(reference.get("text_prompts").get(0).get("ids")));
+            GenerationResult alone = generate(shortPrompt, greedy(20));
+            List<GenerationResult> batch = generator.generate(List.of(longPrompt, shortPrompt), greedy(20),
+                    TokenListener.none());
+            assertThat(batch.get(0).finishReason()).isEqualTo(FinishReason.CONTEXT_FULL);
+            assertThat(batch.get(0).tokens()).containsExactly(generate(longPrompt, greedy(20)).tokens());
+            assertThat(batch.get(1).finishReason()).isEqualTo(FinishReason.MAX_TOKENS);
+            assertThat(batch.get(1).tokens()).containsExactly(alone.tokens());
+            List<GenerationResult> recomputed = generator.generate(List.of(longPrompt, shortPrompt),
+                    GenerationConfig.builder().maxNewTokens(20).ignoreEos(true).useCache(false).build(),
+                    TokenListener.none());
+            assertThat(recomputed.get(0).tokens()).containsExactly(batch.get(0).tokens());
+            assertThat(recomputed.get(1).tokens()).containsExactly(alone.tokens());
+        }
+
+        @Test
         void promptFillingTheWholeContextStillGivesOneTokenAndDoesNotThrow() {
             GenerationResult r = generate(textOfLength(CONTEXT), greedy(10));
             assertThat(r.finishReason()).isEqualTo(FinishReason.CONTEXT_FULL);

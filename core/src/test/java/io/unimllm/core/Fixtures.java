@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +92,7 @@ public final class Fixtures {
 
     /** Cuts {@code bytes} bytes off the end of a file. */
     public static void truncate(Path file, long bytes) {
-        try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+        try (var ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.truncate(ch.size() - bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -8,11 +8,17 @@ import io.unimllm.core.Fixtures;
 import io.unimllm.core.ImageException;
 import io.unimllm.core.safetensors.SafetensorsCheckpoint;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.zip.CRC32;
+import java.util.zip.DeflaterOutputStream;
+import javax.imageio.ImageIO;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -71,16 +77,16 @@ class ImagePreprocessorTest {
             }
         }
         Path file = tmp.resolve("grey.png");
-        javax.imageio.ImageIO.write(grey, "png", file.toFile());
+        ImageIO.write(grey, "png", file.toFile());
         float[] px = new ImagePreprocessor(ImageProcessorConfig.clipDefaults(16, ResizeMode.STRETCH))
                 .toPixelValues(ImagePreprocessor.decode(file));
         float[] mean = ImageProcessorConfig.CLIP_MEAN;
         float[] std = ImageProcessorConfig.CLIP_STD;
         for (int c = 0; c < 3; c++) {
             float expected = (100 / 255f - mean[c]) / std[c];
-            assertThat(px[c * 256]).as("channel %d", c).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5f));
+            assertThat(px[c * 256]).as("channel %d", c).isCloseTo(expected, Offset.offset(1e-5f));
             assertThat(px[c * 256 + 255]).as("channel %d", c).isCloseTo(expected,
-                    org.assertj.core.data.Offset.offset(1e-5f));
+                    Offset.offset(1e-5f));
         }
     }
 
@@ -160,13 +166,13 @@ class ImagePreprocessorTest {
 
     /** A valid PNG of the given size whose pixel data is a few bytes of zlib (a "decompression bomb"). */
     private static byte[] pngClaiming(int width, int height) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(width).putInt(height)
+        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
                 .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0); // 8-bit RGB
         chunk(out, "IHDR", ihdr.array());
-        java.io.ByteArrayOutputStream z = new java.io.ByteArrayOutputStream();
-        try (java.util.zip.DeflaterOutputStream d = new java.util.zip.DeflaterOutputStream(z)) {
+        ByteArrayOutputStream z = new ByteArrayOutputStream();
+        try (DeflaterOutputStream d = new DeflaterOutputStream(z)) {
             d.write(new byte[1 + 3 * 4]); // not even one full row: the size alone must be refused
         }
         chunk(out, "IDAT", z.toByteArray());
@@ -174,15 +180,15 @@ class ImagePreprocessorTest {
         return out.toByteArray();
     }
 
-    private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
         byte[] t = type.getBytes(StandardCharsets.US_ASCII);
-        out.write(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.write(ByteBuffer.allocate(4).putInt(data.length).array());
         out.write(t);
         out.write(data);
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        CRC32 crc = new CRC32();
         crc.update(t);
         crc.update(data);
-        out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        out.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.unimllm.core.CheckpointException;
 import io.unimllm.core.ConfigException;
 import io.unimllm.core.Fixtures;
@@ -50,7 +51,7 @@ class ModelLoadErrorsTest {
     @Test
     void tensorShapeThatConfigDoesNotImplyIsNamedWithBothShapes() {
         Path dir = copy();
-        Fixtures.editConfig(dir, root -> ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("text_config"))
+        Fixtures.editConfig(dir, root -> ((ObjectNode) root.get("text_config"))
                 .put("intermediate_size", 48));
         String gateProj = "language_model.model.layers.0.mlp.gate_proj.weight";
         assertThatThrownBy(() -> LlavaModel.load(dir, CPU)).isInstanceOfSatisfying(CheckpointException.class, e -> {

@@ -16,6 +16,7 @@ import io.unimllm.core.generate.Prompt;
 import io.unimllm.core.generate.TokenListener;
 import io.unimllm.core.safetensors.SafetensorsCheckpoint;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,7 +69,7 @@ class NativeMemoryTest {
     private static float[] referenceArray(String fixture, String name) {
         try (SafetensorsCheckpoint ref = SafetensorsCheckpoint.open(
                 Fixtures.golden(fixture).resolve("reference.safetensors"))) {
-            java.nio.FloatBuffer fb = ref.data(name).asFloatBuffer();
+            FloatBuffer fb = ref.data(name).asFloatBuffer();
             float[] out = new float[fb.remaining()];
             fb.get(out);
             return out;

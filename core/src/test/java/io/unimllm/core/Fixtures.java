@@ -8,13 +8,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /** Test helpers: the golden fixture checkpoints and ways to copy and break them. */
@@ -51,19 +54,28 @@ public final class Fixtures {
     /** Rewrites {@code dir/model.safetensors} keeping only the tensors {@code keep} accepts. */
     public static void rewriteWeights(Path dir, Predicate<String> keep) {
         Path file = dir.resolve(SafetensorsCheckpoint.SINGLE_FILE);
+        renameWeights(file, file, name -> keep.test(name) ? name : null);
+    }
+
+    /**
+     * Writes the tensors of checkpoint {@code source} to the single file {@code target} under the names
+     * {@code rename} gives (null drops a tensor).
+     */
+    public static void renameWeights(Path source, Path target, UnaryOperator<String> rename) {
         List<SafetensorsWriter.Entry> entries = new ArrayList<>();
-        try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(file)) {
+        try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(source)) {
             for (String name : ckpt.tensorNames()) {
-                if (keep.test(name)) {
+                String newName = rename.apply(name);
+                if (newName != null) {
                     ByteBuffer src = ckpt.data(name);
                     ByteBuffer copy = ByteBuffer.allocate(src.remaining());
                     copy.put(src).flip(); // copy out of the mapping before the file is replaced
-                    entries.add(new SafetensorsWriter.Entry(name, ckpt.info(name).dtype(), ckpt.info(name).shape(),
-                            copy));
+                    entries.add(new SafetensorsWriter.Entry(newName, ckpt.info(name).dtype(),
+                            ckpt.info(name).shape(), copy));
                 }
             }
         }
-        SafetensorsWriter.write(file, entries, Map.of("format", "pt"));
+        SafetensorsWriter.write(target, entries, Map.of("format", "pt"));
     }
 
     /** Reads {@code dir/config.json}, lets {@code edit} change it and writes it back. */
@@ -80,7 +92,7 @@ public final class Fixtures {
 
     /** Cuts {@code bytes} bytes off the end of a file. */
     public static void truncate(Path file, long bytes) {
-        try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+        try (var ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.truncate(ch.size() - bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -105,7 +105,8 @@ public final class Generator {
             this.counts = new int[batch];
             this.finish = new FinishReason[batch];
             for (int i = 0; i < batch; i++) {
-                generated.add(new int[cfg.maxNewTokens()]);
+                // a row never outlives the context, so "unbounded" maxNewTokens must not size this array
+                generated.add(new int[Math.min(cfg.maxNewTokens(), text.maxPositionEmbeddings() + 1)]);
                 hidden.add(new HashMap<>());
             }
         }
@@ -121,7 +122,8 @@ public final class Generator {
             long t0 = System.nanoTime();
             NDArray prefillEmbeds = embedPrompts();
             int maxPos = text.maxPositionEmbeddings();
-            int capacity = Math.min(maxPos, paddedLength + cfg.maxNewTokens());
+            // Each row may use maxPos positions of its own after its left padding (long for maxNewTokens overflow).
+            int capacity = (int) Math.min((long) maxPos + maxPad(), (long) paddedLength + cfg.maxNewTokens());
             long t1 = System.nanoTime();
             int steps = 0;
             long t2;
@@ -228,8 +230,8 @@ public final class Generator {
                     finish[b] = FinishReason.CANCELLED;
                 } else if (counts[b] >= cfg.maxNewTokens()) {
                     finish[b] = FinishReason.MAX_TOKENS;
-                } else if (paddedLength + step >= text.maxPositionEmbeddings()) {
-                    finish[b] = FinishReason.CONTEXT_FULL;
+                } else if (promptLengths[b] + step >= text.maxPositionEmbeddings()) {
+                    finish[b] = FinishReason.CONTEXT_FULL; // per row: padding for batch-mates costs it nothing
                 }
                 any |= finish[b] == null;
             }
@@ -238,12 +240,13 @@ public final class Generator {
 
         /** True when some row ended on a kept token whose hidden state needs one more forward pass. */
         private boolean needsTrailingHidden(int step) {
-            if (cfg.keepHiddenStatesOf().isEmpty() || paddedLength + step >= text.maxPositionEmbeddings()) {
+            if (cfg.keepHiddenStatesOf().isEmpty()) {
                 return false;
             }
             for (int b = 0; b < batch; b++) {
                 int n = counts[b];
-                if (n > 0 && cfg.keepHiddenStatesOf().contains(generated.get(b)[n - 1])
+                if (promptLengths[b] + step < text.maxPositionEmbeddings() && n > 0
+                        && cfg.keepHiddenStatesOf().contains(generated.get(b)[n - 1])
                         && !hidden.get(b).containsKey(n - 1)) {
                     return true;
                 }
@@ -278,6 +281,15 @@ public final class Generator {
             return seen;
         }
 
+        /** The largest left padding of the batch. */
+        private int maxPad() {
+            int m = 0;
+            for (int p : pad) {
+                m = Math.max(m, p);
+            }
+            return m;
+        }
+
         /** The token each row feeds next: its last generated token (finished rows repeat theirs). */
         private long[] lastTokens() {
             long[] ids = new long[batch];
@@ -287,12 +299,17 @@ public final class Generator {
             return ids;
         }
 
-        /** Rotary positions {@code [B, T]} for cache positions {@code start..start+T-1}, shifted by each pad. */
+        /**
+         * Rotary positions {@code [B, T]} for cache positions {@code start..start+T-1}, shifted by each pad. A row
+         * that finished at the context's end while batch-mates go on is clamped to the last position (its outputs
+         * are ignored).
+         */
         private NDArray positions(int start, int t) {
             long[] pos = new long[batch * t];
+            int last = text.maxPositionEmbeddings() - 1;
             for (int b = 0; b < batch; b++) {
                 for (int i = 0; i < t; i++) {
-                    pos[b * t + i] = Math.max(0, start + i - pad[b]);
+                    pos[b * t + i] = Math.min(last, Math.max(0, start + i - pad[b]));
                 }
             }
             return manager.create(pos, new Shape(batch, t));

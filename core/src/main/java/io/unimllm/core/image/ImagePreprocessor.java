@@ -1,13 +1,20 @@
 package io.unimllm.core.image;
 
 import io.unimllm.core.ImageException;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Turns an image into the {@code [C, H, W]} float pixel values a CLIP-style vision tower reads: decode (PNG, JPEG,
@@ -58,26 +65,42 @@ public final class ImagePreprocessor {
 
     private static BufferedImage decode(InputStream in, String source) {
         BufferedImage img;
-        try {
-            img = ImageIO.read(in);
+        try (ImageInputStream stream = ImageIO.createImageInputStream(in)) {
+            Iterator<ImageReader> readers = stream == null ? null : ImageIO.getImageReaders(stream);
+            if (readers == null || !readers.hasNext()) {
+                throw new ImageException("cannot decode image " + source + ": not a PNG, JPEG, GIF or BMP image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(stream, true, true);
+                // Check the size from the header before decoding: a small file can claim gigabytes of pixels.
+                checkSize(reader.getWidth(0), reader.getHeight(0), source);
+                img = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
         } catch (IOException | RuntimeException e) {
+            if (e instanceof ImageException ie) {
+                throw ie;
+            }
             throw new ImageException("cannot decode image " + source + " (corrupt or truncated): " + e.getMessage(),
                     e);
-        }
-        if (img == null) {
-            throw new ImageException("cannot decode image " + source + ": not a PNG, JPEG, GIF or BMP image");
         }
         checkSize(img, source);
         return img;
     }
 
     private static void checkSize(BufferedImage img, String source) {
-        if (img.getWidth() <= 0 || img.getHeight() <= 0) {
+        checkSize(img.getWidth(), img.getHeight(), source);
+    }
+
+    private static void checkSize(int width, int height, String source) {
+        if (width <= 0 || height <= 0) {
             throw new ImageException("image " + source + " is empty");
         }
-        if ((long) img.getWidth() * img.getHeight() > MAX_PIXELS) {
-            throw new ImageException("image " + source + " has " + img.getWidth() + "x" + img.getHeight()
-                    + " pixels, more than " + MAX_PIXELS);
+        if ((long) width * height > MAX_PIXELS) {
+            throw new ImageException("image " + source + " has " + width + "x" + height + " pixels, more than "
+                    + MAX_PIXELS);
         }
     }
 
@@ -87,7 +110,7 @@ public final class ImagePreprocessor {
         int size = config.size();
         int w = image.getWidth();
         int h = image.getHeight();
-        int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
+        int[] rgb = packedRgb(image);
         switch (config.mode()) {
             case PAD_TO_SQUARE -> {
                 int side = Math.max(w, h);
@@ -129,6 +152,33 @@ public final class ImagePreprocessor {
             default -> throw new IllegalStateException();
         }
         return normalise(rgb, size);
+    }
+
+    /**
+     * Packed {@code 0xRRGGBB} pixels. Greyscale images copy their grey level into all three channels as PIL's
+     * {@code convert("RGB")} does: {@code getRGB} would treat the grey as linear and brighten it to sRGB
+     * (grey level 100 became 168).
+     */
+    static int[] packedRgb(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        ColorModel cm = image.getColorModel();
+        if (cm.getColorSpace().getType() != ColorSpace.TYPE_GRAY || cm instanceof IndexColorModel) {
+            return image.getRGB(0, 0, w, h, null, 0, w);
+        }
+        Raster raster = image.getRaster();
+        int bits = cm.getComponentSize(0);
+        int max = (1 << bits) - 1;
+        int[] out = new int[w * h];
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            raster.getSamples(0, y, w, 1, 0, row);
+            for (int x = 0; x < w; x++) {
+                int v = bits == 8 ? row[x] : (int) Math.round(row[x] * 255.0 / max);
+                out[y * w + x] = (v << 16) | (v << 8) | v;
+            }
+        }
+        return out;
     }
 
     private float[] normalise(int[] rgb, int size) {

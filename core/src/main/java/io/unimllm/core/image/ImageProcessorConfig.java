@@ -76,6 +76,11 @@ public record ImageProcessorConfig(int size, ResizeMode mode, float[] mean, floa
             mode = aspectMode(json, file, mode);
             float[] mean = floats(root.get("image_mean"), CLIP_MEAN, "image_mean", file);
             float[] std = floats(root.get("image_std"), CLIP_STD, "image_std", file);
+            JsonNode rescaleNode = root.get("rescale_factor");
+            if (rescaleNode != null && !rescaleNode.isNull()
+                    && !(rescaleNode.isNumber() && rescaleNode.asDouble() > 0)) {
+                throw new ConfigException("rescale_factor must be a positive number, got " + rescaleNode, file);
+            }
             float rescale = (float) root.path("rescale_factor").asDouble(1.0 / 255.0);
             return new ImageProcessorConfig(size, mode, mean, std, rescale);
         } catch (IOException e) {
@@ -115,6 +120,9 @@ public record ImageProcessorConfig(int size, ResizeMode mode, float[] mean, floa
         }
         float[] out = new float[3];
         for (int i = 0; i < 3; i++) {
+            if (!node.get(i).isNumber()) { // asDouble() would silently read a string as 0
+                throw new ConfigException(field + "[" + i + "] must be a number, got " + node.get(i), file);
+            }
             out[i] = (float) node.get(i).asDouble();
         }
         return out;

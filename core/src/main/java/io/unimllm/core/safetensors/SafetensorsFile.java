@@ -133,11 +133,21 @@ final class SafetensorsFile implements AutoCloseable {
                         path, name);
             }
             shape[i] = d.asLong();
-            elements = Math.multiplyExact(elements, shape[i]);
+        }
+        long expected;
+        try {
+            for (long dim : shape) {
+                elements = Math.multiplyExact(elements, dim);
+            }
+            expected = Math.multiplyExact(elements, dtype.byteSize());
+        } catch (ArithmeticException e) {
+            throw new CheckpointException("shape " + sh + " is too large: its byte size overflows 64 bits", path, name,
+                    e);
         }
         JsonNode off = node.get("data_offsets");
         if (off == null || !off.isArray() || off.size() != 2 || !off.get(0).isIntegralNumber()
-                || !off.get(1).isIntegralNumber()) {
+                || !off.get(1).isIntegralNumber() || !off.get(0).canConvertToLong()
+                || !off.get(1).canConvertToLong()) {
             throw new CheckpointException("data_offsets must be [begin, end]", path, name);
         }
         long begin = off.get(0).asLong();
@@ -150,7 +160,6 @@ final class SafetensorsFile implements AutoCloseable {
             throw new CheckpointException("data_offsets end " + end + " lies beyond the data section of " + dataLen
                     + " bytes (file truncated?)", path, name);
         }
-        long expected = Math.multiplyExact(elements, dtype.byteSize());
         if (end - begin != expected) {
             throw new CheckpointException("byte range of " + (end - begin) + " bytes does not match shape x dtype = "
                     + expected + " bytes", path, name);

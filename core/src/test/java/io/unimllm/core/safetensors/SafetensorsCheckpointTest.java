@@ -82,7 +82,8 @@ class SafetensorsCheckpointTest {
         try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(tmp)) {
             assertReadsBack(ckpt, entries);
             assertThat(ckpt.tensorNames()).containsExactly("layer.weight", "layer.half", "positions");
-            assertThat(ckpt.metadata()).containsExactlyInAnyOrderEntriesOf(Map.of("format", "pt", "note", "round trip"));
+            assertThat(ckpt.metadata())
+                    .containsExactlyInAnyOrderEntriesOf(Map.of("format", "pt", "note", "round trip"));
             assertThat(ckpt.files()).containsExactly(file);
             assertThat(ckpt.data("layer.weight").asFloatBuffer().get(3)).isEqualTo(Float.MAX_VALUE);
             assertThat(ckpt.data("positions").asLongBuffer().get(0)).isEqualTo(Long.MIN_VALUE);
@@ -107,7 +108,8 @@ class SafetensorsCheckpointTest {
         try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(tmp)) {
             assertReadsBack(ckpt, entries);
             assertThat(ckpt.files()).hasSizeGreaterThan(1)
-                    .allSatisfy(f -> assertThat(f.getFileName().toString()).matches("model-\\d{5}-of-\\d{5}\\.safetensors"));
+                    .allSatisfy(f -> assertThat(f.getFileName().toString())
+                            .matches("model-\\d{5}-of-\\d{5}\\.safetensors"));
             assertThat(ckpt.metadata()).containsEntry("total_size", String.valueOf(24 + 8 + 40 + 16));
         }
     }
@@ -234,6 +236,19 @@ class SafetensorsCheckpointTest {
     }
 
     @Test
+    void shapeWhoseElementCountOverflowsIsRefused() throws IOException {
+        assertRefused(raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296,16],"
+                + "\"data_offsets\":[0,8]}}", 8), "w", "shape", "too large");
+    }
+
+    @Test
+    void dataOffsetsBeyondTheLongRangeAreRefused() throws IOException {
+        // 2^64 + 4 would wrap to 4 if read as a long and silently point at other bytes
+        assertRefused(raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],"
+                + "\"data_offsets\":[18446744073709551620,18446744073709551624]}}", 8), "w", "data_offsets");
+    }
+
+    @Test
     void missingDataOffsetsAreRefused() throws IOException {
         assertRefused(raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[2]}}", 8), "w", "data_offsets");
     }
@@ -285,6 +300,28 @@ class SafetensorsCheckpointTest {
         JSON.writeValue(index.toFile(), root);
         Path shard = tmp.resolve("model-00001-of-00003.safetensors");
         assertOpenRefused(tmp, shard, "ghost.weight", "does not hold it");
+    }
+
+    @Test
+    void shardIndexPointingOutsideTheCheckpointIsRefused() throws IOException {
+        Path ckpt = Files.createDirectory(tmp.resolve("ckpt"));
+        SafetensorsWriter.write(tmp.resolve("elsewhere.safetensors"), sampleEntries(), Map.of());
+        Path index = ckpt.resolve(SafetensorsCheckpoint.INDEX_FILE);
+        Files.writeString(index, "{\"weight_map\": {\"positions\": \"../elsewhere.safetensors\"}}");
+        assertOpenRefused(ckpt, index, "positions", "outside the checkpoint");
+    }
+
+    @Test
+    void shardIndexWithoutWeightMapIsRefused() throws IOException {
+        Path index = tmp.resolve(SafetensorsCheckpoint.INDEX_FILE);
+        Files.writeString(index, "{\"metadata\": {}}");
+        assertOpenRefused(tmp, index, null, "no weight_map");
+    }
+
+    @Test
+    void writerRefusesAnEntryWhoseBytesDoNotMatchItsShape() {
+        assertThatThrownBy(() -> new SafetensorsWriter.Entry("w", TensorDType.F32, new long[] {3}, bytes(1, 2, 3, 4)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("w").hasMessageContaining("12");
     }
 
     @Test

@@ -50,6 +50,7 @@ public final class Trainer implements AutoCloseable {
     private final AdamW optimizer;
     private int microSteps;
     private int skipped;
+    private String lastSkip = "";
 
     /** Result of one micro-batch. */
     public record StepResult(int optimizerStep, double loss, double lmLoss, double regionLoss, double lr,
@@ -141,6 +142,7 @@ public final class Trainer implements AutoCloseable {
             total = loss.getFloat();
             if (!Double.isFinite(total)) {
                 // a non-finite loss would poison every weight through AdamW: skip the batch, keep the model
+                lastSkip = "non-finite loss (lm " + parts[0] + ", region " + parts[1] + ")";
                 skipped++;
                 LOG.warn("non-finite loss {} at step {}; batch skipped ({} so far)", total, optimizer.steps(),
                         skipped);
@@ -212,6 +214,10 @@ public final class Trainer implements AutoCloseable {
         }
         double norm = Math.sqrt(sq);
         if (!Double.isFinite(norm)) {
+            lastSkip = "non-finite gradient in " + trainable.entrySet().stream()
+                    .filter(e -> !Double.isFinite(e.getValue().getGradient().toType(DataType.FLOAT32, false).square()
+                            .sum().getFloat()))
+                    .map(Map.Entry::getKey).limit(5).toList();
             skipped++;
             LOG.warn("non-finite gradient norm at step {}; update skipped ({} so far)", optimizer.steps(), skipped);
             return false;
@@ -226,6 +232,11 @@ public final class Trainer implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** Why the last skipped step was skipped (empty when none was). */
+    public String lastSkipReason() {
+        return lastSkip;
     }
 
     /** Batches or updates skipped because of a non-finite loss or gradient. */

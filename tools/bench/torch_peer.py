@@ -16,13 +16,31 @@ Prints one JSON line per batch size, then a matrix-vector bandwidth probe (fp32 
 """
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
 
 import numpy as np
-import torch
-import torch.nn.functional as F
+
+
+def _threads_arg(argv):
+    for i, x in enumerate(argv):
+        if x == "--threads" and i + 1 < len(argv):
+            return argv[i + 1]
+        if x.startswith("--threads="):
+            return x.split("=", 1)[1]
+    return None
+
+
+# Debian's torch calls OpenBLAS (its own pthread pool, sized to all cores) for matmuls besides its OpenMP pool:
+# size both from --threads, and before torch loads, so that --threads really bounds the compute threads.
+if _threads_arg(sys.argv):
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", _threads_arg(sys.argv))
+    os.environ.setdefault("OMP_NUM_THREADS", _threads_arg(sys.argv))
+
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 
 class JavaRandom:
@@ -36,7 +54,7 @@ class JavaRandom:
     def _next(self, bits):
         self.seed = (self.seed * 0x5DEECE66D + 0xB) & self.MASK
         r = self.seed >> (48 - bits)
-        return r - (1 << bits) if r >= 1 << (bits - 1) else r  # Java int is signed
+        return r - (1 << 32) if r >= 1 << 31 else r  # (int) cast: only next(32) can come out negative
 
     def next_int(self, bound):
         if bound & -bound == bound:
@@ -203,7 +221,9 @@ def main():
     if a.prompt_tokens + a.new_tokens > cfg.get("max_position_embeddings", 2048):
         ap.error("prompt + new tokens exceed max_position_embeddings")
     model = Llama(cfg, load_safetensors("%s/model.safetensors" % a.model))
-    print("pytorch-eager: torch %s, %d threads" % (torch.__version__, torch.get_num_threads()), file=sys.stderr)
+    print("pytorch-eager: torch %s, %d threads, OPENBLAS_NUM_THREADS=%s, OMP_WAIT_POLICY=%s"
+          % (torch.__version__, torch.get_num_threads(), os.environ.get("OPENBLAS_NUM_THREADS"),
+             os.environ.get("OMP_WAIT_POLICY")), file=sys.stderr)
     with torch.inference_mode():
         for batch in [int(x) for x in a.batch.split(",")]:
             ids = prompts(batch, a.prompt_tokens, model.vocab)

@@ -34,7 +34,10 @@ def _threads_arg(argv):
 
 
 # Debian's torch calls OpenBLAS (its own pthread pool, sized to all cores) for matmuls besides its OpenMP pool:
-# size both from --threads, and before torch loads, so that --threads really bounds the compute threads.
+# size both from --threads, and before torch loads, so that --threads really bounds the compute threads. The two pools
+# also spin-wait against each other after every call: a passive OpenMP pool stops the ~10 ms stall that cost each small
+# OpenMP-parallel op (softmax, exp) right after an OpenBLAS gemv. Both are defaults: the environment wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 if _threads_arg(sys.argv):
     os.environ.setdefault("OPENBLAS_NUM_THREADS", _threads_arg(sys.argv))
     os.environ.setdefault("OMP_NUM_THREADS", _threads_arg(sys.argv))
@@ -96,6 +99,14 @@ def load_safetensors(path):
     return out
 
 
+def linear(x, w):
+    """x @ w.T; a single row goes through torch.mv: Debian's torch hands a 1-row F.linear to OpenBLAS sgemm, which
+    repacks the whole weight matrix on every call (about 3x slower than gemv for batch-1 decode)."""
+    if x.numel() == x.shape[-1]:
+        return torch.mv(w, x.reshape(-1)).view(*x.shape[:-1], w.shape[0])
+    return F.linear(x, w)
+
+
 class Llama:
     """Llama decoder in eager torch ops; weights in HF layout ([out, in] linear matrices)."""
 
@@ -150,9 +161,9 @@ class Llama:
             mask = torch.full((t, s), float("-inf")).triu(start + 1)
         for blk, (kc, vc) in zip(self.blocks, cache):
             y = self.rms(x, blk["input_layernorm.weight"])
-            q = F.linear(y, blk["self_attn.q_proj.weight"]).view(b, t, self.heads, self.d).transpose(1, 2)
-            k = F.linear(y, blk["self_attn.k_proj.weight"]).view(b, t, self.kv_heads, self.d).transpose(1, 2)
-            v = F.linear(y, blk["self_attn.v_proj.weight"]).view(b, t, self.kv_heads, self.d).transpose(1, 2)
+            q = linear(y, blk["self_attn.q_proj.weight"]).view(b, t, self.heads, self.d).transpose(1, 2)
+            k = linear(y, blk["self_attn.k_proj.weight"]).view(b, t, self.kv_heads, self.d).transpose(1, 2)
+            v = linear(y, blk["self_attn.v_proj.weight"]).view(b, t, self.kv_heads, self.d).transpose(1, 2)
             q, k = self.rope(q, start), self.rope(k, start)
             kc[:, :, start:s] = k
             vc[:, :, start:s] = v
@@ -164,14 +175,14 @@ class Llama:
                 att = (att.view(b, self.kv_heads, g, t, s) + mask).view(b, self.kv_heads, g * t, s)
             att = torch.softmax(att, dim=-1)
             o = torch.matmul(att, vals).view(b, self.heads, t, self.d).transpose(1, 2).reshape(b, t, self.h)
-            x = x + F.linear(o, blk["self_attn.o_proj.weight"])
+            x = x + linear(o, blk["self_attn.o_proj.weight"])
             y = self.rms(x, blk["post_attention_layernorm.weight"])
-            m = F.silu(F.linear(y, blk["mlp.gate_proj.weight"])) * F.linear(y, blk["mlp.up_proj.weight"])
-            x = x + F.linear(m, blk["mlp.down_proj.weight"])
+            m = F.silu(linear(y, blk["mlp.gate_proj.weight"])) * linear(y, blk["mlp.up_proj.weight"])
+            x = x + linear(m, blk["mlp.down_proj.weight"])
         return x[:, -1]
 
     def choose(self, last):
-        return torch.argmax(F.linear(self.rms(last, self.norm), self.lm_head), dim=-1)
+        return torch.argmax(linear(self.rms(last, self.norm), self.lm_head), dim=-1)
 
 
 def generate(model, ids, new_tokens):

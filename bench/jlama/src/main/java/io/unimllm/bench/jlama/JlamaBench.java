@@ -30,7 +30,9 @@ import java.util.UUID;
  * the first new token; decode = the remaining {@code newTokens - 1} steps.
  *
  * <p>Usage: {@code JlamaBench --model DIR [--tokenizer tokenizer.json] [--prompt-tokens 128] [--new-tokens 64]
- * [--warmup 2] [--runs 5] [--threads N]}.
+ * [--warmup 2] [--runs 5] [--threads N] [--ops panama|native] [--prefill batched|sequential]}. {@code --ops} picks
+ * Jlama's pure-Java Vector API kernels (default) or jlama-native's; {@code --prefill sequential} feeds the prompt one
+ * position at a time through the decode path (a correctness cross-check, not a speed configuration).
  */
 public final class JlamaBench {
 
@@ -41,6 +43,8 @@ public final class JlamaBench {
     private int warmup = 2;
     private int runs = 5;
     private int threads = Runtime.getRuntime().availableProcessors();
+    private boolean sequentialPrefill;
+    private String ops = "panama";
 
     private JlamaBench() {}
 
@@ -71,8 +75,17 @@ public final class JlamaBench {
                 case "--warmup" -> b.warmup = Integer.parseInt(v);
                 case "--runs" -> b.runs = positive(a, v);
                 case "--threads" -> b.threads = positive(a, v);
-                default -> throw new IllegalArgumentException("unknown option " + a
-                        + " (expected --model, --tokenizer, --prompt-tokens, --new-tokens, --warmup, --runs, --threads)");
+                case "--ops" -> b.ops = switch (v) {
+                    case "panama", "native" -> v;
+                    default -> throw new IllegalArgumentException("--ops must be panama or native, got " + v);
+                };
+                case "--prefill" -> b.sequentialPrefill = switch (v) {
+                    case "batched" -> false;
+                    case "sequential" -> true;
+                    default -> throw new IllegalArgumentException("--prefill must be batched or sequential, got " + v);
+                };
+                default -> throw new IllegalArgumentException("unknown option " + a + " (expected --model, --tokenizer,"
+                        + " --prompt-tokens, --new-tokens, --warmup, --runs, --threads, --ops, --prefill)");
             }
         }
         if (b.model == null) {
@@ -91,6 +104,10 @@ public final class JlamaBench {
 
     private void run() throws IOException {
         File dir = modelDirWithTokenizer().toFile();
+        // Read once by TensorOperationsProvider's static initialiser, so it must be set before Jlama loads anything.
+        // jlama-native 0.8.4's multi-row F32 GEMM gives wrong prefill results on this checkpoint (>= 4 layers; the
+        // greedy ids then differ from PyTorch and from Jlama's own token-by-token path), hence panama by default.
+        System.setProperty("jlama.force_panama_tensor_operations", Boolean.toString(ops.equals("panama")));
         // F32 working memory and F32 "quantised" memory: no quantisation anywhere, same precision as the peers.
         AbstractModel m = ModelSupport.loadModel(AbstractModel.InferenceType.FULL_GENERATION, dir, null, DType.F32,
                 DType.F32, Optional.empty(), Optional.of(threads), Optional.empty(), SafeTensorSupport::loadWeights);
@@ -120,8 +137,10 @@ public final class JlamaBench {
             }
         }
         System.out.printf(Locale.ROOT, "{\"runtime\":\"jlama\",\"batch\":1,\"prefill_tok_s\":%.2f,\"decode_tok_s\":%.2f,"
-                        + "\"prompt_tokens\":%d,\"new_tokens\":%d,\"runs\":%d,\"threads\":%d}%n",
-                median(prefill), median(decode), prompt.length, newTokens, runs, threads);
+                        + "\"prompt_tokens\":%d,\"new_tokens\":%d,\"runs\":%d,\"threads\":%d,\"ops\":\"%s\","
+                        + "\"prefill\":\"%s\"}%n",
+                median(prefill), median(decode), prompt.length, newTokens, runs, threads, ops,
+                sequentialPrefill ? "sequential" : "batched");
         System.out.println("{\"runtime\":\"jlama\",\"batch\":8,\"unsupported\":\"Jlama 0.8.4 has no multi-sequence "
                 + "batched forward: one KV buffer per session, batchForward batches only the positions of one "
                 + "prompt\"}");
@@ -137,9 +156,23 @@ public final class JlamaBench {
         try (KvBufferCache.KvBuffer kv = kvCache.getKvBuffer(UUID.randomUUID());
              AbstractTensor logits = m.makeDenseTensor(m.getConfig().vocabularySize)) {
             long t0 = System.nanoTime();
-            AbstractTensor last = m.batchForward(prompt, 0, kv);
-            int next = m.sample(last.slice(last.shape().first() - 1), 0f, 0f, logits);
-            last.close();
+            int next;
+            if (sequentialPrefill) {
+                // One position at a time through the decode path (what Jlama's own debug mode does).
+                AbstractTensor last = null;
+                for (int i = 0; i < prompt.length; i++) {
+                    if (last != null) {
+                        last.close();
+                    }
+                    last = m.forward(prompt[i], i, kv, Optional.empty());
+                }
+                next = m.sample(last, 0f, 0f, logits);
+                last.close();
+            } else {
+                AbstractTensor last = m.batchForward(prompt, 0, kv);
+                next = m.sample(last.slice(last.shape().first() - 1), 0f, 0f, logits);
+                last.close();
+            }
             int[] tokens = new int[newTokens];
             tokens[0] = next;
             long t1 = System.nanoTime();

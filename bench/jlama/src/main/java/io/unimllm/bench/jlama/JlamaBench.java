@@ -218,6 +218,11 @@ public final class JlamaBench {
                     + " (any tokenizer with the model's vocabulary; ids bypass it)");
         }
         Path tmp = Files.createTempDirectory("jlama-bench-");
+        // deleteOnExit runs in reverse registration order: the files go first, then the (then empty) directory.
+        tmp.toFile().deleteOnExit();
+        for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"}) {
+            tmp.resolve(f).toFile().deleteOnExit();
+        }
         for (String f : new String[] {"config.json", "model.safetensors"}) {
             Files.createSymbolicLink(tmp.resolve(f), dir.resolve(f));
         }
@@ -226,7 +231,6 @@ public final class JlamaBench {
         if (Files.isRegularFile(cfg)) {
             Files.copy(cfg, tmp.resolve("tokenizer_config.json"), StandardCopyOption.REPLACE_EXISTING);
         }
-        tmp.toFile().deleteOnExit();
         return tmp;
     }
 

@@ -48,18 +48,25 @@ public final class CenterNetDetector implements ExpertModel {
     /**
      * Detection settings.
      *
-     * @param minScore lowest peak score reported, in [0, 1]
+     * @param minScore lowest peak score reported when looking for all classes, in [0, 1]
+     * @param promptedMinScore lowest peak score reported when the request names the classes to look for, in [0, 1];
+     *     lower than {@code minScore} because a named class is likely present (on skimage's chelsea the model scores
+     *     "dog" 0.47 and "cat" 0.20 on the same peak, and asked for a cat it should still find it)
      * @param iouThreshold class-aware NMS threshold, in [0, 1]
      * @param maxDetections most detections returned per image
      * @param priority descriptor priority
      */
-    public record Config(double minScore, double iouThreshold, int maxDetections, int priority) {
-        /** Upstream defaults ({@code @vladmandic/human}): score 0.2, IoU 0.4, 10 detections. */
-        public static final Config DEFAULT = new Config(0.2, 0.4, 10, 10);
+    public record Config(double minScore, double promptedMinScore, double iouThreshold, int maxDetections,
+            int priority) {
+        /** Upstream defaults ({@code @vladmandic/human}: score 0.2, IoU 0.4, 10 detections), prompted score 0.1. */
+        public static final Config DEFAULT = new Config(0.2, 0.1, 0.4, 10, 10);
 
         public Config {
             if (!(minScore >= 0 && minScore <= 1)) {
                 throw new IllegalArgumentException("minScore must be in [0, 1], got " + minScore);
+            }
+            if (!(promptedMinScore >= 0 && promptedMinScore <= 1)) {
+                throw new IllegalArgumentException("promptedMinScore must be in [0, 1], got " + promptedMinScore);
             }
             if (!(iouThreshold >= 0 && iouThreshold <= 1)) {
                 throw new IllegalArgumentException("iouThreshold must be in [0, 1], got " + iouThreshold);
@@ -121,7 +128,8 @@ public final class CenterNetDetector implements ExpertModel {
     }
 
     /**
-     * Detects objects of the given COCO class ids (all classes when empty).
+     * Detects objects of the given COCO class ids (all classes when empty, with {@link Config#minScore()}; else with
+     * {@link Config#promptedMinScore()}).
      *
      * @return detections after class-aware NMS, highest score first, boxes clipped to the image
      * @throws ExpertException when inference fails or the detector is closed
@@ -139,7 +147,8 @@ public final class CenterNetDetector implements ExpertModel {
             throw new ExpertException(NAME + ": inference failed on a " + image.getWidth() + "x" + image.getHeight()
                     + " image: " + e.getMessage(), e);
         }
-        List<Detection> peaks = CenterNetDecoder.decode(head, config.minScore(), 100,
+        double minScore = classIds.isEmpty() ? config.minScore() : config.promptedMinScore();
+        List<Detection> peaks = CenterNetDecoder.decode(head, minScore, 100,
                 id -> classIds.isEmpty() || classIds.contains(id));
         double sx = (double) image.getWidth() / INPUT_SIZE, sy = (double) image.getHeight() / INPUT_SIZE;
         List<Detection> scaled = new ArrayList<>(peaks.size());

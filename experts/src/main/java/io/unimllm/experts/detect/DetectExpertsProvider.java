@@ -13,7 +13,8 @@ import java.util.Map;
  *
  * <p>Options: {@code centernet.path} (the converted file; default: see {@link ExpertArtifacts#locate}),
  * {@code experts.cache} (directory of converted files), {@code centernet.enabled} ({@code false} offers nothing),
- * {@code centernet.minScore}, {@code centernet.iou}, {@code centernet.maxDetections}, {@code centernet.priority}.
+ * {@code centernet.minScore}, {@code centernet.promptedMinScore}, {@code centernet.iou},
+ * {@code centernet.maxDetections}, {@code centernet.priority}.
  * A missing model file is an {@link io.unimllm.experts.convert.ExpertArtifactMissingException}.
  */
 public final class DetectExpertsProvider implements ExpertProvider {
@@ -27,6 +28,7 @@ public final class DetectExpertsProvider implements ExpertProvider {
         CenterNetDetector.Config d = CenterNetDetector.Config.DEFAULT;
         CenterNetDetector.Config config = new CenterNetDetector.Config(
                 number(options, "centernet.minScore", d.minScore()),
+                number(options, "centernet.promptedMinScore", d.promptedMinScore()),
                 number(options, "centernet.iou", d.iouThreshold()),
                 (int) number(options, "centernet.maxDetections", d.maxDetections()),
                 (int) number(options, "centernet.priority", d.priority()));

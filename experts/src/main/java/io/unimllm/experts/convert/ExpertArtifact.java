@@ -7,7 +7,9 @@ package io.unimllm.experts.convert;
  */
 public enum ExpertArtifact {
     /** MobileNetV3-CenterNet COCO detector from {@code @vladmandic/human} 3.3.6 (MIT). */
-    CENTERNET("centernet", "centernet-3.3.6.pt", "centernet.path");
+    CENTERNET("centernet", "centernet-3.3.6.pt", "centernet.path"),
+    /** x2 RDN super-resolution from {@code @upscalerjs/esrgan-slim} 1.0.0 (MIT). */
+    ESRGAN_SLIM_X2("esrgan-slim-x2", "esrgan-slim-x2-1.0.0.pt", "esrgan.path");
 
     private final String expert;
     private final String fileName;

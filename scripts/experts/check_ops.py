@@ -1,8 +1,8 @@
 """Checks the TF.js interpreter's layout-sensitive ops against plain numpy references of TensorFlow semantics.
 
 Covers what is easy to get wrong when porting TF to PyTorch: 'SAME' padding with the extra pixel after (stride 2,
-even input), depthwise weight layout [kh, kw, in, multiplier], and the legacy ResizeBilinear coordinate mode
-(align_corners=False, half_pixel_centers=False), which differs from torch's interpolate. Exits non-zero on mismatch.
+even input), depthwise weight layout [kh, kw, in, multiplier], and ResizeBilinear's legacy and half-pixel coordinate modes (the
+legacy one differs from torch's interpolate), up and down. Exits non-zero on mismatch.
 """
 
 import sys
@@ -32,15 +32,20 @@ def np_conv_same(x, w, stride, depthwise):
     return y
 
 
-def np_resize_legacy(x, oh, ow):
+def np_resize(x, oh, ow, half_pixel=False):
+    """TF ResizeBilinear (align_corners=False) as in tensorflow/core/kernels/image/resize_bilinear_op.cc."""
     n, h, w, c = x.shape
     y = np.zeros((n, oh, ow, c), np.float64)
+
+    def src(i, insz, outsz):
+        s = (i + 0.5) * insz / outsz - 0.5 if half_pixel else i * insz / outsz
+        lo = int(np.floor(s))
+        return max(lo, 0), min(int(np.ceil(s)), insz - 1), s - lo
+
     for i in range(oh):
-        sy = i * h / oh
-        y0 = int(np.floor(sy)); y1 = min(y0 + 1, h - 1); fy = sy - y0
+        y0, y1, fy = src(i, h, oh)
         for j in range(ow):
-            sx = j * w / ow
-            x0 = int(np.floor(sx)); x1 = min(x0 + 1, w - 1); fx = sx - x0
+            x0, x1, fx = src(j, w, ow)
             top = x[:, y0, x0] * (1 - fx) + x[:, y0, x1] * fx
             bot = x[:, y1, x0] * (1 - fx) + x[:, y1, x1] * fx
             y[:, i, j] = top * (1 - fy) + bot * fy
@@ -78,11 +83,14 @@ def main():
             print("%-22s stride %d: max |torch - numpy| = %.2e" % (op, stride, err))
             worst = max(worst, err)
     x = rng.standard_normal((1, 5, 7, 2)).astype(np.float32)
-    ref = np_resize_legacy(x.astype(np.float64), 10, 14)
-    got = resize_bilinear_nhwc(torch.from_numpy(x), [10, 14], False, False).numpy()
-    err = float(np.abs(got - ref).max())
-    print("%-22s legacy x2: max |torch - numpy| = %.2e" % ("ResizeBilinear", err))
-    worst = max(worst, err)
+    for half_pixel in (False, True):
+        for size in ([10, 14], [3, 4]):
+            ref = np_resize(x.astype(np.float64), size[0], size[1], half_pixel)
+            got = resize_bilinear_nhwc(torch.from_numpy(x), size, False, half_pixel).numpy()
+            err = float(np.abs(got - ref).max())
+            print("%-22s %s to %s: max |torch - numpy| = %.2e" % ("ResizeBilinear",
+                  "half-pixel" if half_pixel else "legacy", size, err))
+            worst = max(worst, err)
     if worst > 1e-4:
         print("FAIL: interpreter ops disagree with the numpy references", file=sys.stderr)
         sys.exit(1)

@@ -13,7 +13,6 @@ Runs on Debian's python3-torch 1.13 (``/usr/bin/python3``).
 """
 
 import json
-import math
 import os
 from collections import deque
 
@@ -130,7 +129,6 @@ class TfjsGraphModule(torch.nn.Module):
             t = torch.from_numpy(np.ascontiguousarray(arr))
             self.register_buffer("c%d" % i, t)
             self._consts[name] = "c%d" % i
-        self._conv_cache = {}
 
     @staticmethod
     def _topological(nodes, outputs):
@@ -216,7 +214,6 @@ class TfjsGraphModule(torch.nn.Module):
         strides = _attr(node, "strides", [1, 1, 1, 1])
         dil = _attr(node, "dilations", [1, 1, 1, 1])
         kh, kw = int(w.shape[0]), int(w.shape[1])
-        key = node["name"]
         if depthwise:
             # TF [kh, kw, in, mult] -> torch [in * mult, 1, kh, kw]; output channel = in * mult + m.
             cin, mult = int(w.shape[2]), int(w.shape[3])

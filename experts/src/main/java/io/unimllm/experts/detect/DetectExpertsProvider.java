@@ -1,0 +1,49 @@
+package io.unimllm.experts.detect;
+
+import io.unimllm.experts.convert.ExpertArtifact;
+import io.unimllm.experts.convert.ExpertArtifacts;
+import io.unimllm.router.spi.ExpertModel;
+import io.unimllm.router.spi.ExpertProvider;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Offers the {@link CenterNetDetector} to the router through {@link java.util.ServiceLoader}.
+ *
+ * <p>Options: {@code centernet.path} (the converted file; default: see {@link ExpertArtifacts#locate}),
+ * {@code experts.cache} (directory of converted files), {@code centernet.enabled} ({@code false} offers nothing),
+ * {@code centernet.minScore}, {@code centernet.promptedMinScore}, {@code centernet.iou},
+ * {@code centernet.maxDetections}, {@code centernet.priority}.
+ * A missing model file is an {@link io.unimllm.experts.convert.ExpertArtifactMissingException}.
+ */
+public final class DetectExpertsProvider implements ExpertProvider {
+
+    @Override
+    public List<ExpertModel> create(Map<String, String> options) throws Exception {
+        if ("false".equalsIgnoreCase(options.getOrDefault("centernet.enabled", "true").trim())) {
+            return List.of();
+        }
+        Path file = ExpertArtifacts.require(ExpertArtifact.CENTERNET, options);
+        CenterNetDetector.Config d = CenterNetDetector.Config.DEFAULT;
+        CenterNetDetector.Config config = new CenterNetDetector.Config(
+                number(options, "centernet.minScore", d.minScore()),
+                number(options, "centernet.promptedMinScore", d.promptedMinScore()),
+                number(options, "centernet.iou", d.iouThreshold()),
+                (int) number(options, "centernet.maxDetections", d.maxDetections()),
+                (int) number(options, "centernet.priority", d.priority()));
+        return List.of(CenterNetDetector.load(file, config));
+    }
+
+    private static double number(Map<String, String> options, String key, double fallback) {
+        String v = options.get(key);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option '" + key + "' must be a number, got '" + v + "'", e);
+        }
+    }
+}

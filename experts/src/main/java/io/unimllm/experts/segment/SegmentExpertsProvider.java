@@ -1,0 +1,43 @@
+package io.unimllm.experts.segment;
+
+import io.unimllm.experts.convert.ExpertArtifact;
+import io.unimllm.experts.convert.ExpertArtifacts;
+import io.unimllm.router.spi.ExpertModel;
+import io.unimllm.router.spi.ExpertProvider;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Offers the {@link SelfieSegmenter} through {@link java.util.ServiceLoader}. Options: {@code selfie.path} (the
+ * converted file; default: see {@link ExpertArtifacts#locate}), {@code experts.cache}, {@code selfie.enabled}
+ * ({@code false} offers nothing), {@code selfie.margin}, {@code selfie.threshold}, {@code selfie.priority}. A missing
+ * model file is an {@link io.unimllm.experts.convert.ExpertArtifactMissingException}.
+ */
+public final class SegmentExpertsProvider implements ExpertProvider {
+
+    @Override
+    public List<ExpertModel> create(Map<String, String> options) throws Exception {
+        if ("false".equalsIgnoreCase(options.getOrDefault("selfie.enabled", "true").trim())) {
+            return List.of();
+        }
+        Path file = ExpertArtifacts.require(ExpertArtifact.SELFIE, options);
+        SelfieSegmenter.Config d = SelfieSegmenter.Config.DEFAULT;
+        SelfieSegmenter.Config config = new SelfieSegmenter.Config(number(options, "selfie.margin", d.margin()),
+                number(options, "selfie.threshold", d.threshold()),
+                (int) number(options, "selfie.priority", d.priority()));
+        return List.of(SelfieSegmenter.load(file, config));
+    }
+
+    private static double number(Map<String, String> options, String key, double fallback) {
+        String v = options.get(key);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option '" + key + "' must be a number, got '" + v + "'", e);
+        }
+    }
+}

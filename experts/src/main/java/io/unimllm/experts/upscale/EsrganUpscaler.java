@@ -1,0 +1,126 @@
+package io.unimllm.experts.upscale;
+
+import ai.djl.MalformedModelException;
+import ai.djl.inference.Predictor;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.TranslateException;
+import io.unimllm.router.spi.ExpertDescriptor;
+import io.unimllm.router.spi.ExpertException;
+import io.unimllm.router.spi.ExpertModel;
+import io.unimllm.router.spi.ExpertRequest;
+import io.unimllm.router.spi.ExpertResult;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * x2 super-resolution: the slim RDN ("ESRGAN slim") from {@code @upscalerjs/esrgan-slim}, converted to TorchScript by
+ * {@code scripts/experts/fetch-and-convert.sh esrgan-slim-x2}, on DJL's PyTorch engine. Serves task type
+ * {@value #TASK_UPSCALE}; the result is the whole image at twice the width and height.
+ *
+ * <p>The image runs in one piece, so memory grows with its area (about 64 floats per input pixel per layer); inputs
+ * above {@link Config#maxInputPixels()} are refused. Thread-safe: each call uses its own predictor.
+ */
+public final class EsrganUpscaler implements ExpertModel {
+    /** Task type this expert serves. */
+    public static final String TASK_UPSCALE = "upscale";
+    /** The expert's name in its descriptor. */
+    public static final String NAME = "esrgan-slim-x2-upscaler";
+    /** Output size / input size. */
+    public static final int SCALE = 2;
+
+    private final ZooModel<BufferedImage, BufferedImage> model;
+    private final Config config;
+    private volatile boolean closed;
+
+    /**
+     * Upscaler settings.
+     *
+     * @param maxInputPixels largest input area accepted, {@code > 0}
+     * @param priority descriptor priority
+     */
+    public record Config(long maxInputPixels, int priority) {
+        /** 1 megapixel in, 4 out; priority 10. */
+        public static final Config DEFAULT = new Config(1024L * 1024L, 10);
+
+        public Config {
+            if (maxInputPixels <= 0) {
+                throw new IllegalArgumentException("maxInputPixels must be positive, got " + maxInputPixels);
+            }
+        }
+    }
+
+    private EsrganUpscaler(ZooModel<BufferedImage, BufferedImage> model, Config config) {
+        this.model = model;
+        this.config = config;
+    }
+
+    /**
+     * Loads the converted model file.
+     *
+     * @throws ExpertException when the file is missing or not a loadable TorchScript module
+     */
+    public static EsrganUpscaler load(Path modelFile, Config config) throws ExpertException {
+        Objects.requireNonNull(modelFile, "modelFile");
+        Objects.requireNonNull(config, "config");
+        if (!Files.isRegularFile(modelFile)) {
+            throw new ExpertException("ESRGAN TorchScript file not found: " + modelFile);
+        }
+        Criteria<BufferedImage, BufferedImage> criteria = Criteria.builder()
+                .setTypes(BufferedImage.class, BufferedImage.class)
+                .optModelPath(modelFile)
+                .optEngine("PyTorch")
+                .optTranslator(new EsrganTranslator())
+                .build();
+        try {
+            return new EsrganUpscaler(criteria.loadModel(), config);
+        } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
+            throw new ExpertException("cannot load ESRGAN TorchScript from " + modelFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ExpertDescriptor describe() {
+        return new ExpertDescriptor(NAME, Set.of(TASK_UPSCALE), Set.of(), Set.of(), config.priority());
+    }
+
+    @Override
+    public ExpertResult run(ExpertRequest request) throws ExpertException {
+        Objects.requireNonNull(request, "request");
+        return ExpertResult.ofImage(upscale(request.image()));
+    }
+
+    /**
+     * The image at {@value #SCALE} times its width and height, RGB (alpha dropped).
+     *
+     * @throws ExpertException when the image is larger than allowed, inference fails, or the upscaler is closed
+     */
+    public BufferedImage upscale(BufferedImage image) throws ExpertException {
+        Objects.requireNonNull(image, "image");
+        if (closed) {
+            throw new ExpertException(NAME + " is closed");
+        }
+        long pixels = (long) image.getWidth() * image.getHeight();
+        if (pixels > config.maxInputPixels()) {
+            throw new ExpertException(NAME + ": a " + image.getWidth() + "x" + image.getHeight() + " image has "
+                    + pixels + " pixels, more than the " + config.maxInputPixels() + " allowed");
+        }
+        try (Predictor<BufferedImage, BufferedImage> predictor = model.newPredictor()) {
+            return predictor.predict(image);
+        } catch (TranslateException e) {
+            throw new ExpertException(NAME + ": inference failed on a " + image.getWidth() + "x" + image.getHeight()
+                    + " image: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        model.close();
+    }
+}

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.unimllm.geometry.Box;
 import io.unimllm.geometry.Mask;
 import io.unimllm.training.world.Sample;
+import io.unimllm.training.world.WorldSplit;
 import java.awt.image.BufferedImage;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
@@ -50,6 +52,16 @@ public final class DatasetWriter {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write dataset to " + dir, e);
         }
+    }
+
+    /**
+     * Writes the three parts of {@code split} to {@code root/train}, {@code root/validation} and {@code root/test}.
+     *
+     * @return the three {@code data.jsonl} paths in that order
+     */
+    public static List<Path> writeSplit(Path root, WorldSplit split) {
+        return List.of(write(root.resolve("train"), split.train()),
+                write(root.resolve("validation"), split.validation()), write(root.resolve("test"), split.test()));
     }
 
     /** Writes a list of samples; see {@link #write(Path, Stream)}. */

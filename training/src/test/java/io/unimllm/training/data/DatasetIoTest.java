@@ -48,6 +48,17 @@ class DatasetIoTest {
     }
 
     @Test
+    void splitIsWrittenAsThreeDatasets() {
+        WorldSplit split = WorldSplit.generate(WorldConfig.builder().imageSize(48).build(), 4, 5, 3, 4);
+        List<Path> files = DatasetWriter.writeSplit(dir, split);
+        assertThat(files).containsExactly(dir.resolve("train/data.jsonl"), dir.resolve("validation/data.jsonl"),
+                dir.resolve("test/data.jsonl"));
+        assertThat(JsonlDatasetReader.readAll(files.get(2))).extracting(DatasetRecord::id)
+                .containsExactly("test-000000", "test-000001", "test-000002", "test-000003");
+        assertThat(JsonlDatasetReader.readAll(dir.resolve("validation"))).hasSize(3);
+    }
+
+    @Test
     void badJsonIsReportedWithFileAndLine() throws IOException {
         Path f = dataset("{\"image\":\"a.png\",\"conversation\":" + CONV + "}", "{not json");
         assertThatThrownBy(() -> JsonlDatasetReader.readAll(f)).isInstanceOf(DatasetException.class)

@@ -59,6 +59,17 @@ class DatasetIoTest {
     }
 
     @Test
+    void commandLineWritesSplitAndTokenizer() {
+        GenerateWorldData.run(dir.toString(), "--seed", "3", "--train", "4", "--val", "2", "--test", "3", "--size",
+                "48");
+        assertThat(JsonlDatasetReader.readAll(dir.resolve("train"))).hasSize(4);
+        assertThat(JsonlDatasetReader.readAll(dir.resolve("test"))).hasSize(3);
+        assertThat(dir.resolve("tokenizer/tokenizer.json")).isRegularFile();
+        assertThatThrownBy(() -> GenerateWorldData.run(dir.toString(), "--train", "x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--train needs an integer");
+    }
+
+    @Test
     void badJsonIsReportedWithFileAndLine() throws IOException {
         Path f = dataset("{\"image\":\"a.png\",\"conversation\":" + CONV + "}", "{not json");
         assertThatThrownBy(() -> JsonlDatasetReader.readAll(f)).isInstanceOf(DatasetException.class)

@@ -108,6 +108,14 @@ class WorldTokenizerBuilderTest {
     }
 
     @Test
+    void loadsFromTheDirectoryWithItsConfig() throws Exception {
+        try (HuggingFaceTokenizer fromDir = HuggingFaceTokenizer.newInstance(dir)) {
+            String answer = "<task_edit>remove</task><box>0,999,5,10</box>";
+            assertThat(fromDir.decode(fromDir.encode(answer, false, false).getIds(), false)).isEqualTo(answer);
+        }
+    }
+
+    @Test
     void unknownWordsBecomeUnk() {
         assertThat(tokens("segment the zebra")).containsExactly("segment", "\u2581the", "<unk>");
     }

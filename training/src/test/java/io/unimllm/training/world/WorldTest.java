@@ -113,6 +113,53 @@ class WorldTest {
     }
 
     @Test
+    void everyGeneratedReferringPhraseDenotesExactlyTheTarget() {
+        WorldConfig cfg = WorldConfig.builder().imageSize(64).only(TaskKind.SEGMENT, TaskKind.LOCATE, TaskKind.REMOVE)
+                .build();
+        WorldSplit split = WorldSplit.generate(cfg, 21, 300, 0, 100);
+        for (Sample s : concat(split.train(), split.test())) {
+            String phrase = s.task() == TaskKind.REMOVE ? s.instruction().replaceFirst("^.*? the ", "")
+                    .replace(" away", "") : s.answer().substring(s.answer().indexOf('>') + 1,
+                            s.answer().indexOf("</task>"));
+            List<Box> denoted = denote(s.scene(), phrase);
+            assertThat(denoted).as("%s in %s", phrase, s.id()).containsExactly(s.truth().boxes().get(0));
+        }
+    }
+
+    /** An independent reading of a referring phrase: all shapes it could mean. */
+    private static List<Box> denote(Scene scene, String phrase) {
+        List<String> words = List.of(phrase.split(" "));
+        List<Integer> idx = new java.util.ArrayList<>();
+        for (int i = 0; i < scene.shapes().size(); i++) {
+            Shape sh = scene.shape(i);
+            if (words.contains(sh.kind().word())
+                    && java.util.Arrays.stream(ShapeColor.values()).noneMatch(c -> words.contains(c.word())
+                            && c != sh.color())
+                    && java.util.Arrays.stream(ShapeSize.values()).noneMatch(z -> words.contains(z.word())
+                            && z != sh.size())) {
+                idx.add(i);
+            }
+        }
+        java.util.Comparator<Integer> order = null;
+        if (phrase.endsWith("left") || phrase.endsWith("right")) {
+            order = java.util.Comparator.comparingDouble(i -> scene.shape(i).cx());
+        } else if (phrase.endsWith("top") || phrase.endsWith("bottom")) {
+            order = java.util.Comparator.comparingDouble(i -> scene.shape(i).cy());
+        }
+        if (order != null) {
+            idx.sort(phrase.endsWith("left") || phrase.endsWith("top") ? order : order.reversed());
+            idx = idx.subList(0, 1);
+        }
+        return idx.stream().map(scene::box).toList();
+    }
+
+    private static List<Sample> concat(List<Sample> a, List<Sample> b) {
+        List<Sample> out = new java.util.ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    @Test
     void editGroundTruthShowsTheEditedScene() {
         WorldConfig cfg = WorldConfig.builder().imageSize(48).only(TaskKind.REMOVE, TaskKind.RECOLOR).build();
         for (Sample s : WorldSplit.generate(cfg, 5, 20, 0, 0).train()) {

@@ -20,6 +20,7 @@ public final class Batcher {
     private final PromptTemplate template;
     private final int padId;
     private final int eosId;
+    private final int bosId;
     private final int maxLength;
     private final int imageSize;
     private final float[] mean;
@@ -30,6 +31,7 @@ public final class Batcher {
         this.template = Objects.requireNonNull(b.template, "template");
         this.padId = b.padId;
         this.eosId = b.eosId;
+        this.bosId = b.bosId;
         this.maxLength = b.maxLength;
         this.imageSize = b.imageSize;
         this.mean = b.mean.clone();
@@ -64,6 +66,12 @@ public final class Batcher {
         for (int i = 0; i < n; i++) {
             TrainingExample e = examples.get(i);
             int[] prompt = encoder.encode(template.render(e.userContent()));
+            if (bosId >= 0) {
+                int[] withBos = new int[prompt.length + 1];
+                withBos[0] = bosId;
+                System.arraycopy(prompt, 0, withBos, 1, prompt.length);
+                prompt = withBos;
+            }
             int[] answer = encoder.encode(e.answer());
             int len = prompt.length + answer.length + 1;
             if (maxLength > 0 && len > maxLength) {
@@ -147,6 +155,7 @@ public final class Batcher {
         private PromptTemplate template = PromptTemplate.plain();
         private int padId = -1;
         private int eosId = -1;
+        private int bosId = -1;
         private int maxLength;
         private int imageSize = 64;
         private float[] mean = {0.5f, 0.5f, 0.5f};
@@ -176,6 +185,12 @@ public final class Batcher {
         /** Id appended after each answer and learned. */
         public Builder eosId(int eosId) {
             this.eosId = eosId;
+            return this;
+        }
+
+        /** Id put before every prompt (not learned); default none. */
+        public Builder bosId(int bosId) {
+            this.bosId = bosId;
             return this;
         }
 

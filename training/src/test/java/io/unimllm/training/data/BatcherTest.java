@@ -35,6 +35,16 @@ class BatcherTest {
     }
 
     @Test
+    void bosStartsThePromptAndIsNotLearned() {
+        Batcher withBos = Batcher.builder().encoder(WORDS).padId(0).eosId(2).bosId(1).imageSize(2).build();
+        BufferedImage img = new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB);
+        Batch b = withBos.batch(List.of(new TrainingExample("a", img, "hi", "yes", List.of())));
+        // plain template: "hi\n" -> hi(12); then yes(13), EOS
+        assertThat(b.inputIds()[0]).containsExactly(1, 12, 13, 2);
+        assertThat(b.labels()[0]).containsExactly(-100, -100, 13, 2);
+    }
+
+    @Test
     void pixelsAreChannelMajorAndNormalised() {
         BufferedImage img = new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB);
         img.setRGB(1, 0, 0xFF0000); // red at x=1,y=0
@@ -45,6 +55,20 @@ class BatcherTest {
         assertThat(p[0]).isEqualTo(-1f);
         assertThat(p[4 + 1]).isEqualTo(-1f); // G plane at the same pixel
         assertThat(b.targetBoxes()[0][0]).containsExactly(0f, 0f, 0.5f, 1f);
+    }
+
+    @Test
+    void imagesOfAnotherSizeAreResized() {
+        BufferedImage big = new BufferedImage(6, 6, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 6; y++) {
+            for (int x = 0; x < 6; x++) {
+                big.setRGB(x, y, 0x0000FF);
+            }
+        }
+        float[] p = batcher.pixels(big);
+        assertThat(p).hasSize(12);
+        assertThat(java.util.Arrays.copyOfRange(p, 8, 12)).containsOnly(1f); // blue plane
+        assertThat(java.util.Arrays.copyOfRange(p, 0, 8)).containsOnly(-1f);
     }
 
     @Test

@@ -5,7 +5,7 @@ package io.unimllm.training.data;
  *
  * @param inputIds {@code [B][T]} prompt + answer + EOS ids, right-padded with the pad id
  * @param attentionMask {@code [B][T]} 1 for real tokens, 0 for padding
- * @param labels {@code [B][T]} the token id at answer and EOS positions, {@link Batcher#IGNORE_INDEX} elsewhere;
+ * @param labels {@code [B][T]} the token id at answer and EOS positions, {@link ArrayBatcher#IGNORE_INDEX} elsewhere;
  *     aligned with {@code inputIds} (the loss shifts by one, as in Hugging Face causal LMs)
  * @param pixelValues {@code [B][3*H*W]} normalised RGB pixels, channel-major (CHW)
  * @param imageHeight H

@@ -1,7 +1,7 @@
 package io.unimllm.training.data;
 
-import io.unimllm.training.world.WorldConfig;
-import io.unimllm.training.world.WorldSplit;
+import io.unimllm.training.world.synth.WorldConfig;
+import io.unimllm.training.world.synth.WorldSplit;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,13 +1,13 @@
 package io.unimllm.training.data;
 
 import io.unimllm.geometry.Box;
-import io.unimllm.training.world.Sample;
+import io.unimllm.training.world.synth.Sample;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * What the {@link Batcher} needs of one example.
+ * What the {@link ArrayBatcher} needs of one example.
  *
  * @param id identifier used in error messages
  * @param image the input image

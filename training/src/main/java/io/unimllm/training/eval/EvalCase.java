@@ -1,9 +1,9 @@
 package io.unimllm.training.eval;
 
 import io.unimllm.training.data.DatasetRecord;
-import io.unimllm.training.world.GroundTruth;
-import io.unimllm.training.world.Sample;
-import io.unimllm.training.world.TaskKind;
+import io.unimllm.training.world.synth.GroundTruth;
+import io.unimllm.training.world.synth.Sample;
+import io.unimllm.training.world.synth.TaskKind;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.unimllm.training.eval;
 
 import io.unimllm.geometry.Box;
-import io.unimllm.training.world.TaskKind;
+import io.unimllm.training.world.synth.TaskKind;
 import java.util.ArrayList;
 import java.util.List;
 

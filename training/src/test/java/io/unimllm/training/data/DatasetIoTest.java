@@ -3,10 +3,10 @@ package io.unimllm.training.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.unimllm.training.world.Sample;
-import io.unimllm.training.world.TaskKind;
-import io.unimllm.training.world.WorldConfig;
-import io.unimllm.training.world.WorldSplit;
+import io.unimllm.training.world.synth.Sample;
+import io.unimllm.training.world.synth.TaskKind;
+import io.unimllm.training.world.synth.WorldConfig;
+import io.unimllm.training.world.synth.WorldSplit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

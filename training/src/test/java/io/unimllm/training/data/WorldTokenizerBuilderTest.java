@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import io.unimllm.training.world.Phrasings;
-import io.unimllm.training.world.Sample;
-import io.unimllm.training.world.WorldConfig;
-import io.unimllm.training.world.WorldSplit;
+import io.unimllm.training.world.synth.Phrasings;
+import io.unimllm.training.world.synth.Sample;
+import io.unimllm.training.world.synth.WorldConfig;
+import io.unimllm.training.world.synth.WorldSplit;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -91,13 +91,13 @@ class WorldTokenizerBuilderTest {
 
     @Test
     void batcherLearnsExactlyTheAnswerTokensOfTheRealTokenizer() {
-        Batcher batcher = Batcher.builder().encoder(new HuggingFaceTextEncoder(tokenizer)).padId(3).eosId(2)
+        ArrayBatcher batcher = ArrayBatcher.builder().encoder(new HuggingFaceTextEncoder(tokenizer)).padId(3).eosId(2)
                 .imageSize(48).build();
         Sample s = WorldSplit.generate(WorldConfig.builder().imageSize(48).build(), 5, 1, 0, 0).train().get(0);
         Batch b = batcher.batch(List.of(TrainingExample.of(s)));
         List<Long> learned = new ArrayList<>();
         for (int t = 0; t < b.sequenceLength(); t++) {
-            if (b.labels()[0][t] != Batcher.IGNORE_INDEX) {
+            if (b.labels()[0][t] != ArrayBatcher.IGNORE_INDEX) {
                 learned.add(b.labels()[0][t]);
             }
         }

@@ -1,4 +1,4 @@
-package io.unimllm.training.world;
+package io.unimllm.training.world.synth;
 
 /** The colours shapes can have; all saturated, so none can be confused with the muted backgrounds. */
 public enum ShapeColor {

@@ -1,4 +1,4 @@
-package io.unimllm.training.world;
+package io.unimllm.training.world.synth;
 
 import java.util.ArrayList;
 import java.util.EnumMap;

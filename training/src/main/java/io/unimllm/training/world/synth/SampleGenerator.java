@@ -1,4 +1,4 @@
-package io.unimllm.training.world;
+package io.unimllm.training.world.synth;
 
 import io.unimllm.geometry.Box;
 import io.unimllm.geometry.Mask;

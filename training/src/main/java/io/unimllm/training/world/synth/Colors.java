@@ -1,4 +1,4 @@
-package io.unimllm.training.world;
+package io.unimllm.training.world.synth;
 
 /** Small helpers on {@code 0xRRGGBB} colours. */
 final class Colors {

@@ -1,4 +1,4 @@
-package io.unimllm.training.world;
+package io.unimllm.training.world.synth;
 
 /**
  * The kinds of instruction the world generates, with the protocol task type each one answers with.

@@ -1,4 +1,4 @@
-package io.unimllm.training.world;
+package io.unimllm.training.world.synth;
 
 /** The kinds of shape the synthetic world draws. */
 public enum ShapeKind {

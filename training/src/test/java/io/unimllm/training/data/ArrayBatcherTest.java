@@ -8,12 +8,12 @@ import java.awt.image.BufferedImage;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class BatcherTest {
+class ArrayBatcherTest {
     /** One token per whitespace-separated word; its id is the word's length + 10. */
     private static final TextEncoder WORDS = text -> text.isBlank() ? new int[0]
             : java.util.Arrays.stream(text.trim().split("\\s+")).mapToInt(w -> w.length() + 10).toArray();
 
-    private final Batcher batcher = Batcher.builder().encoder(WORDS).template(u -> "USER " + u + " ASSISTANT")
+    private final ArrayBatcher batcher = ArrayBatcher.builder().encoder(WORDS).template(u -> "USER " + u + " ASSISTANT")
             .padId(0).eosId(2).imageSize(2).normalisation(new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.5f, 0.5f, 0.5f})
             .build();
 
@@ -36,7 +36,7 @@ class BatcherTest {
 
     @Test
     void bosStartsThePromptAndIsNotLearned() {
-        Batcher withBos = Batcher.builder().encoder(WORDS).padId(0).eosId(2).bosId(1).imageSize(2).build();
+        ArrayBatcher withBos = ArrayBatcher.builder().encoder(WORDS).padId(0).eosId(2).bosId(1).imageSize(2).build();
         BufferedImage img = new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB);
         Batch b = withBos.batch(List.of(new TrainingExample("a", img, "hi", "yes", List.of())));
         // plain template: "hi\n" -> hi(12); then yes(13), EOS
@@ -73,7 +73,7 @@ class BatcherTest {
 
     @Test
     void tooLongExampleIsNamed() {
-        Batcher short4 = Batcher.builder().encoder(WORDS).padId(0).eosId(2).imageSize(2).maxLength(4).build();
+        ArrayBatcher short4 = ArrayBatcher.builder().encoder(WORDS).padId(0).eosId(2).imageSize(2).maxLength(4).build();
         BufferedImage img = new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB);
         assertThatThrownBy(() -> short4.batch(List.of(new TrainingExample("s7", img, "a b c", "d e", List.of()))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("s7").hasMessageContaining("maxLength");
@@ -81,7 +81,7 @@ class BatcherTest {
 
     @Test
     void missingPadOrEosIsAConfigurationError() {
-        assertThatThrownBy(() -> Batcher.builder().encoder(WORDS).build())
+        assertThatThrownBy(() -> ArrayBatcher.builder().encoder(WORDS).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("padId");
     }
 }

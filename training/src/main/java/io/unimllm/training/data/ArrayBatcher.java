@@ -12,7 +12,7 @@ import java.util.Objects;
  * Builds {@link Batch}es: prompt tokens are masked out of the loss, answer tokens and a final EOS are learned,
  * sequences are right-padded, images resized (bilinear) to a fixed size and normalised per channel.
  */
-public final class Batcher {
+public final class ArrayBatcher {
     /** The label value the loss ignores. */
     public static final long IGNORE_INDEX = -100;
 
@@ -26,7 +26,7 @@ public final class Batcher {
     private final float[] mean;
     private final float[] std;
 
-    private Batcher(Builder b) {
+    private ArrayBatcher(Builder b) {
         this.encoder = Objects.requireNonNull(b.encoder, "encoder");
         this.template = Objects.requireNonNull(b.template, "template");
         this.padId = b.padId;
@@ -149,7 +149,7 @@ public final class Batcher {
         return out;
     }
 
-    /** Builder for {@link Batcher}. */
+    /** Builder for {@link ArrayBatcher}. */
     public static final class Builder {
         private TextEncoder encoder;
         private PromptTemplate template = PromptTemplate.plain();
@@ -214,8 +214,8 @@ public final class Batcher {
         }
 
         /** The batcher. */
-        public Batcher build() {
-            return new Batcher(this);
+        public ArrayBatcher build() {
+            return new ArrayBatcher(this);
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.unimllm.training.world;
+package io.unimllm.training.world.synth;
 
 /**
  * A scene's background, deterministic per pixel so that removing a shape can restore exactly what lay beneath it.

@@ -1,4 +1,4 @@
-package io.unimllm.training.world;
+package io.unimllm.training.world.synth;
 
 /** The two shape sizes, as a fraction of the image side (half-extent of the shape). */
 public enum ShapeSize {

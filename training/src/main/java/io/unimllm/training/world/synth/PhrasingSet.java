@@ -1,4 +1,4 @@
-package io.unimllm.training.world;
+package io.unimllm.training.world.synth;
 
 /** Which half of the instruction phrasings a sample draws from; the two halves share no template. */
 public enum PhrasingSet {

@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param tokenIndex index of the task token in the generated sequence, or -1 when unknown
  */
 public record TaskCall(String taskType, String arguments, List<Grounding> groundings, Optional<float[]> hiddenState,
-        int tokenIndex) {
+        int tokenIndex) implements Segment {
     public TaskCall {
         Objects.requireNonNull(taskType, "taskType");
         Objects.requireNonNull(arguments, "arguments");

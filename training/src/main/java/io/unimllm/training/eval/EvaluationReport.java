@@ -1,7 +1,11 @@
 package io.unimllm.training.eval;
 
+import io.unimllm.training.world.synth.TaskKind;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Aggregate metrics of one evaluation run.
@@ -14,9 +18,26 @@ import java.util.Locale;
  * @param editPixelAccuracy mean {@link Metrics#editPixelAccuracy} over edit cases (a missing image counts 0)
  * @param exactAnswerAccuracy normalised plain answer equals the target, over plain-question cases
  * @param fullAnswerAccuracy normalised whole answer text equals the target's, over all cases
+ * @param byTask task-token accuracy and full-answer exact match per task kind (kinds with no case are absent)
  */
 public record EvaluationReport(int samples, Metric taskAccuracy, Metric boxIoU, Metric boxAccuracy50, Metric maskIoU,
-        Metric editPixelAccuracy, Metric exactAnswerAccuracy, Metric fullAnswerAccuracy) {
+        Metric editPixelAccuracy, Metric exactAnswerAccuracy, Metric fullAnswerAccuracy,
+        Map<TaskKind, TaskBreakdown> byTask) {
+
+    public EvaluationReport {
+        EnumMap<TaskKind, TaskBreakdown> copy = new EnumMap<>(TaskKind.class);
+        copy.putAll(byTask);
+        byTask = Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * Per-task-kind scores.
+     *
+     * @param taskAccuracy predicted task type right
+     * @param fullAnswerAccuracy whole answer text right
+     */
+    public record TaskBreakdown(Metric taskAccuracy, Metric fullAnswerAccuracy) {
+    }
 
     /**
      * One aggregated metric.
@@ -42,12 +63,21 @@ public record EvaluationReport(int samples, Metric taskAccuracy, Metric boxIoU, 
         row(sb, "edit pixel accuracy", editPixelAccuracy);
         row(sb, "exact-answer accuracy", exactAnswerAccuracy);
         row(sb, "full-answer exact match", fullAnswerAccuracy);
+        if (!byTask.isEmpty()) {
+            sb.append("\n| task | task-token accuracy | full-answer exact match | cases |\n|---|---:|---:|---:|\n");
+            byTask.forEach((k, b) -> sb.append("| ").append(k.id()).append(" | ").append(value(b.taskAccuracy()))
+                    .append(" | ").append(value(b.fullAnswerAccuracy())).append(" | ").append(b.taskAccuracy().count())
+                    .append(" |\n"));
+        }
         return sb.toString();
     }
 
     private static void row(StringBuilder sb, String name, Metric m) {
-        String v = m.count() == 0 ? "n/a" : String.format(Locale.ROOT, "%.4f", m.value());
-        sb.append("| ").append(name).append(" | ").append(v).append(" | ").append(m.count()).append(" |\n");
+        sb.append("| ").append(name).append(" | ").append(value(m)).append(" | ").append(m.count()).append(" |\n");
+    }
+
+    private static String value(Metric m) {
+        return m.count() == 0 ? "n/a" : String.format(Locale.ROOT, "%.4f", m.value());
     }
 
     @Override

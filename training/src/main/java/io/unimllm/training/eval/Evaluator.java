@@ -3,7 +3,9 @@ package io.unimllm.training.eval;
 import io.unimllm.geometry.Box;
 import io.unimllm.training.world.synth.TaskKind;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /** Scores predictions against world ground truth; see {@link EvaluationReport} for what each metric covers. */
 public final class Evaluator {
@@ -33,12 +35,15 @@ public final class Evaluator {
         }
         List<Double> task = new ArrayList<>(), boxIoU = new ArrayList<>(), box50 = new ArrayList<>(),
                 mask = new ArrayList<>(), edit = new ArrayList<>(), exact = new ArrayList<>(), full = new ArrayList<>();
+        Map<TaskKind, List<Double>> taskBy = new EnumMap<>(TaskKind.class), fullBy = new EnumMap<>(TaskKind.class);
         for (int i = 0; i < cases.size(); i++) {
             EvalCase c = cases.get(i);
             Prediction p = predictions.get(i);
             ParsedAnswer parsed = ProtocolAnswerParser.parse(p.text());
             task.add(parsed.taskType().equals(c.task().taskType()) ? 1.0 : 0.0);
             full.add(Metrics.normaliseAnswer(p.text()).equals(Metrics.normaliseAnswer(c.expectedAnswer())) ? 1.0 : 0.0);
+            taskBy.computeIfAbsent(c.task(), k -> new ArrayList<>()).add(task.get(task.size() - 1));
+            fullBy.computeIfAbsent(c.task(), k -> new ArrayList<>()).add(full.get(full.size() - 1));
             int w = c.image().getWidth(), h = c.image().getHeight();
             if (!c.task().taskType().equals(TaskKind.ANSWER)) {
                 List<Box> predicted = parsed.boxes(w, h);
@@ -61,7 +66,15 @@ public final class Evaluator {
         return new EvaluationReport(cases.size(), EvaluationReport.Metric.mean(task),
                 EvaluationReport.Metric.mean(boxIoU), EvaluationReport.Metric.mean(box50),
                 EvaluationReport.Metric.mean(mask), EvaluationReport.Metric.mean(edit),
-                EvaluationReport.Metric.mean(exact), EvaluationReport.Metric.mean(full));
+                EvaluationReport.Metric.mean(exact), EvaluationReport.Metric.mean(full), breakdown(taskBy, fullBy));
+    }
+
+    private static Map<TaskKind, EvaluationReport.TaskBreakdown> breakdown(Map<TaskKind, List<Double>> taskBy,
+            Map<TaskKind, List<Double>> fullBy) {
+        Map<TaskKind, EvaluationReport.TaskBreakdown> out = new EnumMap<>(TaskKind.class);
+        taskBy.forEach((k, v) -> out.put(k, new EvaluationReport.TaskBreakdown(EvaluationReport.Metric.mean(v),
+                EvaluationReport.Metric.mean(fullBy.get(k)))));
+        return out;
     }
 
     private static boolean sameSize(Prediction p, EvalCase c) {

@@ -54,6 +54,13 @@ class EvaluatorTest {
         assertThat(r.taskAccuracy().value()).isEqualTo(plain / 80.0);
         assertThat(r.exactAnswerAccuracy().value()).isEqualTo(yes / (double) plain);
         assertThat(r.boxIoU().value()).isLessThan(0.2); // only detect cases with no target can score
+        assertThat(r.byTask().get(TaskKind.SEGMENT).taskAccuracy().value()).isZero();
+        assertThat(r.byTask().get(TaskKind.COUNT).taskAccuracy().value()).isEqualTo(1.0);
+        assertThat(r.byTask().get(TaskKind.COUNT).fullAnswerAccuracy().value()).isZero();
+        int perKind = r.byTask().values().stream().mapToInt(b -> b.taskAccuracy().count()).sum();
+        assertThat(perKind).isEqualTo(80);
+        assertThat(r.toMarkdown()).contains("| task | task-token accuracy | full-answer exact match | cases |")
+                .contains("| count | 1.0000 | 0.0000 |");
     }
 
     @Test

@@ -100,6 +100,17 @@ class DatasetIoTest {
     }
 
     @Test
+    void unknownRoleAndMaskCountMismatchAreRejected() throws IOException {
+        Path f = dataset("{\"image\":\"a.png\",\"conversation\":[{\"role\":\"bot\",\"content\":\"x\"}]}");
+        assertThatThrownBy(() -> JsonlDatasetReader.readAll(f)).isInstanceOf(DatasetException.class)
+                .hasMessageContaining(":1:").hasMessageContaining("unknown role 'bot'");
+        Path g = dataset("{\"image\":\"a.png\",\"conversation\":" + CONV
+                + ",\"boxes\":[[0,0,1,1],[1,1,2,2]],\"masks\":[\"a.png\"]}");
+        assertThatThrownBy(() -> JsonlDatasetReader.readAll(g)).isInstanceOf(DatasetException.class)
+                .hasMessageContaining("'masks' has 1 entries but 'boxes' has 2");
+    }
+
+    @Test
     void conversationWithoutAssistantIsRejected() throws IOException {
         Path f = dataset("{\"image\":\"a.png\",\"conversation\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertThatThrownBy(() -> JsonlDatasetReader.readAll(f)).isInstanceOf(DatasetException.class)

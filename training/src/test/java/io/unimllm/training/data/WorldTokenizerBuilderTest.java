@@ -116,6 +116,14 @@ class WorldTokenizerBuilderTest {
     }
 
     @Test
+    void extraTextsExtendTheVocabulary() {
+        Map<String, Integer> v = WorldTokenizerBuilder.forWorld().addTexts(List.of("USER: hi ASSISTANT:"))
+                .vocabulary();
+        assertThat(v).containsKeys("USER", ":", "\u2581hi", "\u2581ASSISTANT");
+        assertThat(vocab).doesNotContainKey("USER");
+    }
+
+    @Test
     void unknownWordsBecomeUnk() {
         assertThat(tokens("segment the zebra")).containsExactly("segment", "\u2581the", "<unk>");
     }

@@ -1,0 +1,45 @@
+package io.unimllm.tokenizer.codec;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/** Looks codecs up by the name a model's {@code unimllm.json} gives in {@code "grounding_codec"}. */
+public final class Codecs {
+    private static final Map<String, Supplier<GroundingCodec>> BY_NAME = new LinkedHashMap<>();
+
+    static {
+        BY_NAME.put("unimllm", UnimllmCodec::new);
+        BY_NAME.put("florence2", () -> new Florence2Codec(Florence2Codec.Mode.DETECTION));
+        BY_NAME.put("florence2-seg", () -> new Florence2Codec(Florence2Codec.Mode.SEGMENTATION));
+        BY_NAME.put("paligemma", PaliGemmaCodec::new);
+        BY_NAME.put("qwen-vl", QwenVlCodec::new);
+        BY_NAME.put("kosmos2", Kosmos2Codec::new);
+        BY_NAME.put("shikra", ShikraCodec::new);
+    }
+
+    private Codecs() {}
+
+    /** The names {@link #byName} accepts. */
+    public static Set<String> names() {
+        return BY_NAME.keySet();
+    }
+
+    /**
+     * The codec with this name (case-insensitive; {@code _} and {@code -} are interchangeable).
+     *
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
+    public static GroundingCodec byName(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("grounding codec name is missing; known: " + names());
+        }
+        Supplier<GroundingCodec> s = BY_NAME.get(name.strip().toLowerCase(Locale.ROOT).replace('_', '-'));
+        if (s == null) {
+            throw new IllegalArgumentException("unknown grounding codec '" + name + "'; known: " + names());
+        }
+        return s.get();
+    }
+}

@@ -1,0 +1,39 @@
+package io.unimllm.tokenizer.protocol;
+
+import io.unimllm.geometry.Grounding;
+import java.util.List;
+
+/**
+ * A parsed model answer.
+ *
+ * @param segments text spans, task calls and free groundings, in output order
+ * @param warnings protocol violations that were repaired or dropped, in output order
+ */
+public record ParsedOutput(List<Segment> segments, List<ParseWarning> warnings) {
+    public ParsedOutput {
+        segments = List.copyOf(segments);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** The task calls, in order. */
+    public List<TaskCall> taskCalls() {
+        return segments.stream().filter(TaskCall.class::isInstance).map(TaskCall.class::cast).toList();
+    }
+
+    /** The groundings written outside tasks, in order. */
+    public List<Grounding> freeGroundings() {
+        return segments.stream().filter(FreeGrounding.class::isInstance)
+                .map(s -> ((FreeGrounding) s).grounding()).toList();
+    }
+
+    /** The plain text spans concatenated: the answer with all task and grounding tokens removed. */
+    public String text() {
+        StringBuilder sb = new StringBuilder();
+        for (Segment s : segments) {
+            if (s instanceof TextSpan t) {
+                sb.append(t.text());
+            }
+        }
+        return sb.toString();
+    }
+}

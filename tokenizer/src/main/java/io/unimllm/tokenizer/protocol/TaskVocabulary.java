@@ -1,0 +1,133 @@
+package io.unimllm.tokenizer.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The open set of task tokens a model knows, each mapped to the task type it routes to (for example
+ * {@code "<task_seg>" -> "segment"}). Built from the {@code "tasks"} object of a model's {@code unimllm.json}.
+ * Immutable.
+ */
+public final class TaskVocabulary {
+    /** The token that ends every task's arguments. */
+    public static final String TASK_END = "</task>";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Map<String, String> typeByToken;
+
+    private TaskVocabulary(Map<String, String> typeByToken) {
+        this.typeByToken = Collections.unmodifiableMap(new LinkedHashMap<>(typeByToken));
+    }
+
+    /**
+     * A vocabulary from token strings to task type names.
+     *
+     * @throws IllegalArgumentException when a token or type is blank, or a token is {@code </task>}
+     */
+    public static TaskVocabulary of(Map<String, String> typeByToken) {
+        for (Map.Entry<String, String> e : typeByToken.entrySet()) {
+            String token = e.getKey();
+            if (token == null || token.isBlank()) {
+                throw new IllegalArgumentException("task token must not be blank: " + typeByToken);
+            }
+            if (token.equals(TASK_END)) {
+                throw new IllegalArgumentException(TASK_END + " ends tasks and cannot be a task token");
+            }
+            if (e.getValue() == null || e.getValue().isBlank()) {
+                throw new IllegalArgumentException("task token " + token + " needs a task type name");
+            }
+        }
+        return new TaskVocabulary(typeByToken);
+    }
+
+    /** unimllm's default vocabulary: {@code <task_seg>}, {@code <task_det>}, {@code <task_edit>}, {@code <task_gen>}. */
+    public static TaskVocabulary defaults() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("<task_seg>", "segment");
+        m.put("<task_det>", "detect");
+        m.put("<task_edit>", "edit");
+        m.put("<task_gen>", "generate");
+        return new TaskVocabulary(m);
+    }
+
+    /**
+     * Reads the vocabulary from a {@code unimllm.json} document: {@code {"tasks": {"<task_seg>": "segment", ...}}}.
+     * Other top-level keys are ignored.
+     *
+     * @throws IllegalArgumentException when the JSON is invalid or the {@code tasks} object is missing or malformed
+     */
+    public static TaskVocabulary fromJson(String json) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("unimllm.json is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        return fromJson(root);
+    }
+
+    /** Reads the vocabulary from the parsed {@code unimllm.json} root object; see {@link #fromJson(String)}. */
+    public static TaskVocabulary fromJson(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("unimllm.json must be a JSON object");
+        }
+        JsonNode tasks = root.get("tasks");
+        if (tasks == null || !tasks.isObject()) {
+            throw new IllegalArgumentException("unimllm.json needs an object \"tasks\" mapping task tokens to task types");
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = tasks.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) {
+                throw new IllegalArgumentException("unimllm.json tasks." + e.getKey() + " must be a string, got "
+                        + e.getValue().getNodeType());
+            }
+            m.put(e.getKey(), e.getValue().asText());
+        }
+        return of(m);
+    }
+
+    /** The task type a token routes to, if the token is in the vocabulary. */
+    public Optional<String> taskType(String token) {
+        return Optional.ofNullable(typeByToken.get(token));
+    }
+
+    /** The first token that routes to {@code taskType}, if any (for writing task calls). */
+    public Optional<String> token(String taskType) {
+        return typeByToken.entrySet().stream().filter(e -> e.getValue().equals(taskType)).map(Map.Entry::getKey)
+                .findFirst();
+    }
+
+    /** The task tokens, in declaration order. */
+    public Set<String> tokens() {
+        return typeByToken.keySet();
+    }
+
+    /** The whole mapping, token to task type, in declaration order. */
+    public Map<String, String> asMap() {
+        return typeByToken;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TaskVocabulary v && v.typeByToken.equals(typeByToken);
+    }
+
+    @Override
+    public int hashCode() {
+        return typeByToken.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "TaskVocabulary" + typeByToken;
+    }
+}

@@ -77,6 +77,10 @@ public final class Florence2Codec extends AbstractCodec {
         Quantizer.checkSize(w, h);
         String label = grounding.label().orElse("");
         Geometry g = grounding.geometry();
+        if (mode == Mode.SEGMENTATION && !(g instanceof Polygon)) {
+            throw new IllegalArgumentException("the Florence-2 segmentation dialect writes polygons only, not "
+                    + g.getClass().getSimpleName());
+        }
         if (g instanceof Box b) {
             return label + loc(b.x1(), w) + loc(b.y1(), h) + loc(b.x2(), w) + loc(b.y2(), h);
         }

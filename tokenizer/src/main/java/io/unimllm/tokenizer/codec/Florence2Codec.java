@@ -137,11 +137,10 @@ public final class Florence2Codec extends AbstractCodec {
             }
         }
         if (poly && !closed) {
-            if (!broken) {
-                c.toEnd();
-            }
-            return match(c, List.of(), List.of(ParseWarning.at(Kind.UNTERMINATED_GROUNDING, at,
-                    "<poly> not closed by </poly>; dropped")));
+            // drop what was read; whatever stopped the run is scanned again by the caller
+            warnings.add(ParseWarning.at(Kind.UNTERMINATED_GROUNDING, at,
+                    "<poly> not closed by </poly> before char " + c.pos + "; dropped"));
+            return match(c, List.of(), warnings);
         }
         List<Grounding> out = new ArrayList<>();
         if (poly || parts.size() > 1 || mode == Mode.SEGMENTATION) {

@@ -220,7 +220,7 @@ public final class OutputParser {
                 if (r instanceof ScanResult.NeedMore) {
                     return;
                 }
-                if (r instanceof ScanResult.Match m) {
+                if (r instanceof ScanResult.Match m && m.end() > pos) { // a codec must consume to match
                     onGroundings(m, pos);
                     pos = m.end();
                     continue;

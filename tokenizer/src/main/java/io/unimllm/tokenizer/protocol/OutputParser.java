@@ -324,7 +324,7 @@ public final class OutputParser {
             warn(w.withTokenIndex(tokenAt(w.charIndex())));
         }
         String label = "";
-        if (m.labelFromPrecedingText()) {
+        if (m.labelFromPrecedingText() && !m.groundings().isEmpty()) {
             if (task != null) {
                 label = task.args.substring(task.argsSinceGrounding).strip();
             } else {

@@ -47,7 +47,10 @@ public final class OutputParser {
         final int tokenIndex;
         final StringBuilder args = new StringBuilder();
         final List<Grounding> groundings = new ArrayList<>();
+        /** Whitespace after {@code </task>} while regions written right after it may still follow. */
+        final StringBuilder trailing = new StringBuilder();
         int argsSinceGrounding;
+        boolean ended;
 
         OpenTask(String type, int tokenIndex) {
             this.type = type;
@@ -58,6 +61,12 @@ public final class OutputParser {
     /** A lenient parser for an image of the given size. */
     public OutputParser(GroundingCodec codec, TaskVocabulary vocabulary, int imageWidth, int imageHeight) {
         this(codec, vocabulary, imageWidth, imageHeight, ParserOptions.defaults());
+    }
+
+    /** A parser for an image of the given size, strict or lenient. */
+    public OutputParser(TaskVocabulary vocabulary, GroundingCodec codec, boolean strict, int imageWidth,
+            int imageHeight) {
+        this(codec, vocabulary, imageWidth, imageHeight, ParserOptions.strict(strict));
     }
 
     /**
@@ -132,6 +141,15 @@ public final class OutputParser {
     }
 
     /**
+     * Hidden states by generated-token index, for when they are known only after generation: {@link #finish()}
+     * attaches each task token's state to its task call. Returns this parser.
+     */
+    public OutputParser hiddenStates(Map<Integer, float[]> byTokenIndex) {
+        hidden.putAll(byTokenIndex);
+        return this;
+    }
+
+    /**
      * Ends the answer: decides what was left undecided, closes an open task, and returns the whole result. The
      * parser is then ready for the next answer.
      *
@@ -139,13 +157,23 @@ public final class OutputParser {
      */
     public ParsedOutput finish() {
         run(true);
-        if (task != null) {
+        if (task != null && task.ended) {
+            endTask();
+        } else if (task != null) {
             warn(Kind.UNTERMINATED_TASK, buf.length(), "output ends inside task " + task.type
                     + " before " + TaskVocabulary.TASK_END + "; closed at the end");
             closeTask();
         }
         flushText();
-        ParsedOutput out = new ParsedOutput(segments, warnings);
+        List<Segment> withHidden = new ArrayList<>(segments.size());
+        for (Segment seg : segments) {
+            if (seg instanceof TaskCall t && t.hiddenState().isEmpty() && hidden.containsKey(t.tokenIndex())) {
+                seg = new TaskCall(t.taskType(), t.arguments(), t.groundings(), Optional.of(hidden.get(t.tokenIndex())),
+                        t.tokenIndex());
+            }
+            withHidden.add(seg);
+        }
+        ParsedOutput out = new ParsedOutput(withHidden, warnings);
         reset();
         return out;
     }
@@ -174,6 +202,27 @@ public final class OutputParser {
         int len = buf.length();
         while (pos < len) {
             char ch = buf.charAt(pos);
+            if (task != null && task.ended) {
+                // regions right after </task> (only whitespace between) still belong to the task
+                if (Character.isWhitespace(ch)) {
+                    task.trailing.append(ch);
+                    pos++;
+                    continue;
+                }
+                if (codec.startChars().indexOf(ch) >= 0) {
+                    ScanResult r = codec.scan(buf, pos, eoi, imageWidth, imageHeight);
+                    if (r instanceof ScanResult.NeedMore) {
+                        return;
+                    }
+                    if (r instanceof ScanResult.Match m && m.end() > pos) {
+                        task.trailing.setLength(0);
+                        onGroundings(m, pos);
+                        pos = m.end();
+                        continue;
+                    }
+                }
+                endTask();
+            }
             if (startChars.indexOf(ch) < 0) {
                 text(ch);
                 pos++;
@@ -291,7 +340,7 @@ public final class OutputParser {
     private void onLiteral(String lit, int at) {
         if (lit.equals(TaskVocabulary.TASK_END)) {
             if (task != null) {
-                closeTask();
+                task.ended = true;
             } else if (inUnknownTask) {
                 inUnknownTask = false; // the unknown task token was already reported
             } else {
@@ -365,6 +414,13 @@ public final class OutputParser {
             segments.add(new TextSpan(pendingText.toString()));
             pendingText.setLength(0);
         }
+    }
+
+    /** Emits a task closed by {@code </task>}; the whitespace after it goes back to the text. */
+    private void endTask() {
+        String ws = task.trailing.toString();
+        closeTask();
+        pendingText.append(ws);
     }
 
     private void closeTask() {

@@ -51,6 +51,17 @@ public record ParseWarning(Kind kind, String message, int charIndex, int tokenIn
         return new ParseWarning(kind, message, charIndex, index);
     }
 
+    /** Same as {@link #charIndex()}. */
+    public int offset() {
+        return charIndex;
+    }
+
+    /** {@link #describe()}. */
+    @Override
+    public String toString() {
+        return describe();
+    }
+
     /** One line for logs and exception messages: kind, message and position. */
     public String describe() {
         return kind + ": " + message + " (at char " + charIndex + (tokenIndex >= 0 ? ", token " + tokenIndex : "")

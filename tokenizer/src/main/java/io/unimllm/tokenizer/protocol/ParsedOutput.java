@@ -20,6 +20,11 @@ public record ParsedOutput(List<Segment> segments, List<ParseWarning> warnings) 
         return segments.stream().filter(TaskCall.class::isInstance).map(TaskCall.class::cast).toList();
     }
 
+    /** Same as {@link #taskCalls()}. */
+    public List<TaskCall> tasks() {
+        return taskCalls();
+    }
+
     /** The groundings written outside tasks, in order. */
     public List<Grounding> freeGroundings() {
         return segments.stream().filter(FreeGrounding.class::isInstance)

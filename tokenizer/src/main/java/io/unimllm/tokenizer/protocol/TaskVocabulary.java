@@ -18,6 +18,8 @@ import java.util.Set;
 public final class TaskVocabulary {
     /** The token that ends every task's arguments. */
     public static final String TASK_END = "</task>";
+    /** Same as {@link #TASK_END}. */
+    public static final String END = TASK_END;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -59,29 +61,38 @@ public final class TaskVocabulary {
     }
 
     /**
-     * Reads the vocabulary from a {@code unimllm.json} document: {@code {"tasks": {"<task_seg>": "segment", ...}}}.
-     * Other top-level keys are ignored.
+     * Reads the vocabulary from a whole {@code unimllm.json} document:
+     * {@code {"tasks": {"<task_seg>": "segment", ...}, ...}}. Other top-level keys are ignored; without a
+     * {@code "tasks"} key the {@link #defaults()} apply.
      *
-     * @throws IllegalArgumentException when the JSON is invalid or the {@code tasks} object is missing or malformed
+     * @throws IllegalArgumentException when the JSON is invalid or {@code tasks} is not an object of strings
      */
-    public static TaskVocabulary fromJson(String json) {
+    public static TaskVocabulary fromJson(String unimllmJson) {
         JsonNode root;
         try {
-            root = JSON.readTree(json);
+            root = JSON.readTree(unimllmJson);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("unimllm.json is not valid JSON: " + e.getOriginalMessage(), e);
         }
-        return fromJson(root);
-    }
-
-    /** Reads the vocabulary from the parsed {@code unimllm.json} root object; see {@link #fromJson(String)}. */
-    public static TaskVocabulary fromJson(JsonNode root) {
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("unimllm.json must be a JSON object");
         }
-        JsonNode tasks = root.get("tasks");
-        if (tasks == null || !tasks.isObject()) {
-            throw new IllegalArgumentException("unimllm.json needs an object \"tasks\" mapping task tokens to task types");
+        return fromJson(root.get("tasks"));
+    }
+
+    /**
+     * Reads the {@code "tasks"} object of {@code unimllm.json} (token to task type); null or missing gives the
+     * {@link #defaults()}.
+     *
+     * @throws IllegalArgumentException when it is not an object of strings
+     */
+    public static TaskVocabulary fromJson(JsonNode tasks) {
+        if (tasks == null || tasks.isMissingNode() || tasks.isNull()) {
+            return defaults();
+        }
+        if (!tasks.isObject()) {
+            throw new IllegalArgumentException("unimllm.json \"tasks\" must be an object mapping task tokens to task "
+                    + "types, got " + tasks.getNodeType());
         }
         Map<String, String> m = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = tasks.fields(); it.hasNext();) {

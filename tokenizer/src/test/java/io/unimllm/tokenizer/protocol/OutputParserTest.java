@@ -47,6 +47,18 @@ class OutputParserTest {
     }
 
     @Test
+    void regionsRightAfterTaskEndBelongToTheTask() {
+        ParsedOutput out = parser.parse("<task_det>triangle</task><box>41,791,229,979</box> <box>354,479,541,666</box>"
+                + " and <task_seg>dog</task>\n<point>512,300</point>. <box>0,0,1,1</box>");
+
+        assertThat(out.warnings()).isEmpty();
+        assertThat(out.taskCalls()).extracting(t -> t.groundings().size()).containsExactly(2, 1);
+        assertThat(out.taskCalls().get(0).arguments()).isEqualTo("triangle");
+        assertThat(out.freeGroundings()).as("text ends the task's regions").hasSize(1);
+        assertThat(out.text()).isEqualTo(" and . ");
+    }
+
+    @Test
     void groundingsOutsideTasksAreFreeGroundings() {
         ParsedOutput out = parser.parse("The cup <box>10,20,30,40</box> is left of the plate <box>50,60,70,80</box>.");
 
@@ -72,6 +84,18 @@ class OutputParserTest {
     }
 
     @Test
+    void hiddenStatesGivenAfterGenerationAreAttachedAtFinish() {
+        float[] h = {1f, 2f};
+        OutputParser p = new OutputParser(TaskVocabulary.defaults(), new UnimllmCodec(), false, W, H);
+        p.feed(0, "<task_seg>");
+        p.feed(1, "dog</task>");
+
+        ParsedOutput out = p.hiddenStates(Map.of(0, h)).finish();
+
+        assertThat(out.tasks()).singleElement().satisfies(t -> assertThat(t.hiddenState()).containsSame(h));
+    }
+
+    @Test
     void warningsNameTheTokenIndexWhenPiecesAreKnown() {
         ParsedOutput out = parser.parse(List.of("a", "<box>", "1,2,3", "</box>"), Map.of());
 
@@ -90,9 +114,12 @@ class OutputParserTest {
         assertThat(parser.feed(1, "seg>")).containsExactly(new TextSpan("Hi "));
         assertThat(parser.feed(2, "x <box>1,2,3,")).isEmpty();
         assertThat(parser.feed(3, "4</box></ta")).isEmpty();
-        assertThat(parser.feed(4, "sk>")).singleElement().isInstanceOf(TaskCall.class);
+        assertThat(parser.feed(4, "sk>")).as("a region may still follow </task>").isEmpty();
+        assertThat(parser.feed(5, " ")).isEmpty();
+        assertThat(parser.feed(6, "Bye")).singleElement().isInstanceOf(TaskCall.class);
         ParsedOutput out = parser.finish();
         assertThat(out.taskCalls()).singleElement().extracting(TaskCall::tokenIndex).isEqualTo(0);
+        assertThat(out.segments()).last().isEqualTo(new TextSpan(" Bye"));
         // finish() resets: the parser is ready for the next answer
         assertThat(parser.parse("plain").segments()).containsExactly(new TextSpan("plain"));
     }
@@ -128,8 +155,9 @@ class OutputParserTest {
 
     @Test
     void badVocabularyConfigFailsWithAClearMessage() {
-        assertThatThrownBy(() -> TaskVocabulary.fromJson("{\"codec\": 1}"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\"tasks\"");
+        assertThat(TaskVocabulary.fromJson("{\"codec\": 1}")).isEqualTo(TaskVocabulary.defaults());
+        assertThatThrownBy(() -> TaskVocabulary.fromJson("{\"tasks\": [1]}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\"tasks\" must be an object");
         assertThatThrownBy(() -> TaskVocabulary.fromJson("{\"tasks\": {\"<t>\": 3}}"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tasks.<t> must be a string");
         assertThatThrownBy(() -> TaskVocabulary.fromJson("{tasks"))

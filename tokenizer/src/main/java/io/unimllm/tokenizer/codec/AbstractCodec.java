@@ -90,28 +90,54 @@ abstract class AbstractCodec implements GroundingCodec {
     }
 
     /**
-     * Reads integers separated by any of {@code separators} up to and including {@code close}. On an unexpected
-     * character stops before it; on the end of input consumes everything.
+     * Reads integers separated by any of {@code separators} up to and including {@code close}. Whitespace is
+     * ignored everywhere, also between the digits of one number: word-level tokenizers decode {@code 120} as
+     * {@code "1 2 0"}. On an unexpected character stops before it; on the end of input consumes everything.
      */
     static Numbers readInts(Cursor c, int openAt, String open, String close, String separators) {
         List<Long> values = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
+        long cur = 0;
+        int curAt = -1;
+        boolean negative = false;
         while (true) {
             int ch = c.peek();
-            if (ch != Cursor.EOF && separators.indexOf(ch) >= 0) {
+            if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
                 c.pos++;
                 continue;
             }
-            if (c.accept(close)) {
-                return new Numbers(values, positions, null);
+            boolean separator = ch != Cursor.EOF && separators.indexOf(ch) >= 0;
+            boolean closing = !separator && c.lookingAt(close);
+            if ((separator || closing) && curAt >= 0) {
+                values.add(negative ? -cur : cur);
+                positions.add(curAt);
+                cur = 0;
+                curAt = -1;
+                negative = false;
             }
-            int at = c.pos;
-            Long v = c.readInt();
-            if (v != null) {
-                values.add(v);
-                positions.add(at);
+            if (separator) {
+                c.pos++;
                 continue;
             }
+            if (closing) {
+                c.accept(close);
+                return new Numbers(values, positions, null);
+            }
+            if (ch >= '0' && ch <= '9') {
+                if (curAt < 0) {
+                    curAt = c.pos;
+                }
+                cur = Math.min(cur * 10 + (ch - '0'), 1_000_000_000L);
+                c.pos++;
+                continue;
+            }
+            if (ch == '-' && curAt < 0 && !negative) {
+                negative = true;
+                curAt = c.pos;
+                c.pos++;
+                continue;
+            }
+            int at = c.pos;
             if (ch == Cursor.EOF || c.truncatedPrefixOf(close)) {
                 c.toEnd();
                 return new Numbers(values, positions, ParseWarning.at(Kind.UNTERMINATED_GROUNDING, openAt,

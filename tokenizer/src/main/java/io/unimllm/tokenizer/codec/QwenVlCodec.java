@@ -74,7 +74,7 @@ public final class QwenVlCodec extends AbstractCodec {
         while (c.lookingAt("<box>")) {
             int t = c.pos;
             c.accept("<box>");
-            Numbers n = readInts(c, t, "<box>", "</box>", "(), \n");
+            Numbers n = readInts(c, t, "<box>", "</box>", "(),");
             if (!n.ok()) {
                 warnings.add(n.problem());
                 break;

@@ -77,7 +77,7 @@ public final class UnimllmCodec extends AbstractCodec {
             return ScanResult.NO_MATCH;
         }
         List<ParseWarning> warnings = new ArrayList<>();
-        Numbers n = readInts(c, at, "<" + open + ">", "</" + open + ">", ", \n");
+        Numbers n = readInts(c, at, "<" + open + ">", "</" + open + ">", ",");
         if (!n.ok()) {
             return match(c, List.of(), List.of(n.problem()));
         }

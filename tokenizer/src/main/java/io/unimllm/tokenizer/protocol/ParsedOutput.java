@@ -31,12 +31,27 @@ public record ParsedOutput(List<Segment> segments, List<ParseWarning> warnings) 
                 .map(s -> ((FreeGrounding) s).grounding()).toList();
     }
 
-    /** The plain text spans concatenated: the answer with all task and grounding tokens removed. */
+    /**
+     * The plain text for reading: the text spans joined, whitespace runs collapsed to one space, trimmed (task and
+     * grounding tokens removed). The spans themselves keep the exact text.
+     */
     public String text() {
         StringBuilder sb = new StringBuilder();
+        boolean space = false;
         for (Segment s : segments) {
             if (s instanceof TextSpan t) {
-                sb.append(t.text());
+                for (int i = 0; i < t.text().length(); i++) {
+                    char c = t.text().charAt(i);
+                    if (Character.isWhitespace(c)) {
+                        space = true;
+                    } else {
+                        if (space && !sb.isEmpty()) {
+                            sb.append(' ');
+                        }
+                        space = false;
+                        sb.append(c);
+                    }
+                }
             }
         }
         return sb.toString();

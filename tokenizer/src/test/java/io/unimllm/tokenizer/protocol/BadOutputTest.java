@@ -142,7 +142,7 @@ class BadOutputTest {
     void paliGemmaBadOutputs() {
         parse("paligemma", "<loc0256><loc0128><loc07", 18, Kind.TRUNCATED_TOKEN);
         ParsedOutput out = parse("paligemma", "<loc0256><loc0128> cat", 0, Kind.WRONG_ARITY);
-        assertThat(out.text()).isEqualTo(" cat");
+        assertThat(out.text()).isEqualTo("cat");
         out = parse("paligemma", "<loc0768><loc0128><loc0256><loc0896> cat", 0, Kind.SWAPPED_CORNERS);
         assertThat(out.freeGroundings()).containsExactly(Grounding.of(box(125, 125, 875, 375), "cat"));
         out = parse("paligemma", "<loc0256><loc0128><loc0768><loc0896><seg001><seg002> cat", 36, Kind.WRONG_ARITY);

@@ -31,7 +31,7 @@ class OutputParserTest {
                 new TaskCall("segment", "the dog on the left",
                         List.of(Grounding.of(new Box(100.5, 100.25, 300.5, 200.25))), Optional.empty(), -1),
                 new TextSpan(" Done."));
-        assertThat(out.text()).isEqualTo("Sure.  Done.");
+        assertThat(out.text()).isEqualTo("Sure. Done.");
     }
 
     @Test
@@ -55,7 +55,18 @@ class OutputParserTest {
         assertThat(out.taskCalls()).extracting(t -> t.groundings().size()).containsExactly(2, 1);
         assertThat(out.taskCalls().get(0).arguments()).isEqualTo("triangle");
         assertThat(out.freeGroundings()).as("text ends the task's regions").hasSize(1);
-        assertThat(out.text()).isEqualTo(" and . ");
+        assertThat(out.text()).isEqualTo("and .");
+    }
+
+    @Test
+    void spacesFromWordLevelDecodingAreIgnoredInsideNumbers() {
+        ParsedOutput out = parser.parse("<task_seg> red circle </task> <box> 1 0 0 , 2 0 0 , 3 0 0 , 4 0 0 </box>");
+
+        assertThat(out.warnings()).isEmpty();
+        assertThat(out.tasks()).singleElement().satisfies(t -> {
+            assertThat(t.arguments()).isEqualTo("red circle");
+            assertThat(t.groundings()).containsExactly(Grounding.of(new Box(100.5, 100.25, 300.5, 200.25)));
+        });
     }
 
     @Test
@@ -65,7 +76,7 @@ class OutputParserTest {
         assertThat(out.segments()).hasSize(5);
         assertThat(out.segments().get(1)).isInstanceOf(FreeGrounding.class);
         assertThat(out.freeGroundings()).hasSize(2);
-        assertThat(out.text()).isEqualTo("The cup  is left of the plate .");
+        assertThat(out.text()).isEqualTo("The cup is left of the plate .");
         assertThat(out.taskCalls()).isEmpty();
     }
 

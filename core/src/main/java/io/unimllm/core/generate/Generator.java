@@ -1,0 +1,470 @@
+package io.unimllm.core.generate;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.unimllm.core.config.LlavaConfig;
+import io.unimllm.core.config.TextConfig;
+import io.unimllm.core.config.VisionConfig;
+import io.unimllm.core.model.KvCache;
+import io.unimllm.core.model.LlavaModel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Generates continuations of a batch of prompts with a {@link LlavaModel}: splices image features at the image
+ * tokens, left-pads the prompts to one length (masking the padding and shifting rotary positions so every row
+ * sees exactly what it would see alone), prefills a pre-allocated KV cache, then decodes one token per step.
+ *
+ * <p>All per-request native memory lives in {@link NDScope}s and is freed before {@link #generate} returns.
+ */
+public final class Generator {
+    private final LlavaModel model;
+    private final TextConfig text;
+
+    public Generator(LlavaModel model) {
+        this.model = model;
+        this.text = model.config().text();
+    }
+
+    /** Generates for one prompt. */
+    public GenerationResult generate(Prompt prompt, GenerationConfig cfg, TokenListener listener) {
+        return generate(List.of(prompt), cfg, listener).get(0);
+    }
+
+    /**
+     * Generates for several prompts as one batch.
+     *
+     * @throws PromptException for token ids outside the vocabulary or image tokens that do not match the images
+     * @throws ContextLengthException when a prompt does not fit the context
+     */
+    public List<GenerationResult> generate(List<Prompt> prompts, GenerationConfig cfg, TokenListener listener) {
+        if (prompts.isEmpty()) {
+            return List.of();
+        }
+        try (NDScope request = new NDScope()) {
+            request.suppressNotUsedWarning();
+            return new Run(prompts, cfg, listener).execute();
+        }
+    }
+
+    /**
+     * Logits at every position of one prompt (image features included), without generating: {@code [T, vocab]}
+     * row-major as floats. For scoring candidates, evaluation and tests.
+     *
+     * @throws PromptException for invalid token ids or images
+     * @throws ContextLengthException when the prompt does not fit the context
+     */
+    public float[] promptLogits(Prompt prompt) {
+        try (NDScope request = new NDScope()) {
+            request.suppressNotUsedWarning();
+            return new Run(List.of(prompt), GenerationConfig.greedy(1), (row, token) -> true).promptLogits();
+        }
+    }
+
+    /** The state of one generate call. */
+    private final class Run {
+        private final List<Prompt> prompts;
+        private final GenerationConfig cfg;
+        private final TokenListener listener;
+        private final int batch;
+        private final NDManager manager;
+        private final Set<Integer> stops = new HashSet<>();
+        private final Sampler sampler;
+
+        private int[] promptLengths;
+        private int[] pad;
+        private int paddedLength;
+        private final List<int[]> generated = new ArrayList<>();
+        private final int[] counts;
+        private final FinishReason[] finish;
+        private final List<Map<Integer, float[]>> hidden = new ArrayList<>();
+        private long visionNanos;
+
+        Run(List<Prompt> prompts, GenerationConfig cfg, TokenListener listener) {
+            this.prompts = prompts;
+            this.cfg = cfg;
+            this.listener = listener;
+            this.batch = prompts.size();
+            this.manager = model.manager();
+            if (!cfg.ignoreEos()) {
+                this.stops.addAll(text.eosTokenIds());
+            }
+            this.stops.addAll(cfg.stopTokens());
+            this.sampler = new Sampler(cfg);
+            this.counts = new int[batch];
+            this.finish = new FinishReason[batch];
+            for (int i = 0; i < batch; i++) {
+                generated.add(new int[cfg.maxNewTokens()]);
+                hidden.add(new HashMap<>());
+            }
+        }
+
+        float[] promptLogits() {
+            NDArray embeds = embedPrompts();
+            NDArray h = model.decoder().forward(embeds, positions(0, paddedLength), mask(0, paddedLength,
+                    paddedLength), null);
+            return model.decoder().logits(h).toType(DataType.FLOAT32, false).toFloatArray();
+        }
+
+        List<GenerationResult> execute() {
+            long t0 = System.nanoTime();
+            NDArray prefillEmbeds = embedPrompts();
+            int maxPos = text.maxPositionEmbeddings();
+            int capacity = Math.min(maxPos, paddedLength + cfg.maxNewTokens());
+            long t1 = System.nanoTime();
+            int steps = 0;
+            long t2;
+            if (cfg.useCache()) {
+                try (KvCache cache = new KvCache(manager, text.numHiddenLayers(), batch, text.numKeyValueHeads(),
+                        capacity, model.decoder().headDim(), model.dtype())) {
+                    NDArray last;
+                    try (NDScope step = new NDScope()) {
+                        step.suppressNotUsedWarning();
+                        NDArray h = model.decoder().forward(prefillEmbeds, positions(0, paddedLength),
+                                mask(0, paddedLength, paddedLength), cache);
+                        last = h.get(new NDIndex(":, -1:, :"));
+                        NDScope.unregister(last);
+                    }
+                    boolean more = choose(last, 0);
+                    last.close();
+                    t2 = System.nanoTime();
+                    while (more) {
+                        int len = cache.length();
+                        try (NDScope step = new NDScope()) {
+                            step.suppressNotUsedWarning();
+                            NDArray ids = manager.create(lastTokens(), new Shape(batch, 1));
+                            NDArray h = model.decoder().forward(model.decoder().embed(ids), positions(len, 1),
+                                    mask(len, 1, len + 1), cache);
+                            more = choose(h, ++steps);
+                        }
+                    }
+                }
+            } else {
+                // Recompute the whole sequence every step: slow, but independent of the cache.
+                NDArray embeds = prefillEmbeds;
+                NDScope.unregister(embeds);
+                boolean more = true;
+                t2 = 0;
+                for (int step = 0; more; step++) {
+                    int len = (int) embeds.getShape().get(1);
+                    try (NDScope scope = new NDScope()) {
+                        scope.suppressNotUsedWarning();
+                        NDArray h = model.decoder().forward(embeds, positions(0, len), mask(0, len, len), null);
+                        more = choose(h.get(new NDIndex(":, -1:, :")), step);
+                        if (more) {
+                            NDArray ids = manager.create(lastTokens(), new Shape(batch, 1));
+                            NDArray next = embeds.concat(model.decoder().embed(ids), 1);
+                            NDScope.unregister(next);
+                            embeds.close();
+                            embeds = next;
+                        }
+                    }
+                    if (step == 0) {
+                        t2 = System.nanoTime();
+                    } else {
+                        steps++;
+                    }
+                }
+                embeds.close();
+            }
+            long t3 = System.nanoTime();
+            GenerationTimings timings = new GenerationTimings(Duration.ofNanos(visionNanos),
+                    Duration.ofNanos(t2 - t1 + (t1 - t0 - visionNanos)), Duration.ofNanos(t3 - t2), steps,
+                    paddedLength);
+            List<GenerationResult> out = new ArrayList<>(batch);
+            for (int b = 0; b < batch; b++) {
+                int[] tokens = java.util.Arrays.copyOf(generated.get(b), counts[b]);
+                out.add(new GenerationResult(tokens, finish[b], promptLengths[b], hidden.get(b), timings));
+            }
+            return out;
+        }
+
+        /**
+         * Picks each unfinished row's next token from {@code h} ({@code [B, 1, hidden]} at the last position),
+         * records the hidden state for rows whose previous token is kept, and reports whether to continue.
+         */
+        private boolean choose(NDArray h, int step) {
+            recordHidden(h);
+            NDArray logits = model.decoder().logits(h.reshape(batch, h.getShape().get(2)));
+            int[] next = new int[batch];
+            if (cfg.isGreedy() && cfg.repetitionPenalty() == 1.0) {
+                long[] ids = logits.argMax(-1).toLongArray();
+                for (int b = 0; b < batch; b++) {
+                    next[b] = (int) ids[b];
+                }
+            } else {
+                float[] all = logits.toType(DataType.FLOAT32, false).toFloatArray();
+                int v = text.vocabSize();
+                for (int b = 0; b < batch; b++) {
+                    if (finish[b] == null) {
+                        float[] row = java.util.Arrays.copyOfRange(all, b * v, (b + 1) * v);
+                        int[] seen = seenTokens(b);
+                        next[b] = sampler.next(row, seen, seen.length);
+                    }
+                }
+            }
+            boolean any = false;
+            for (int b = 0; b < batch; b++) {
+                if (finish[b] != null) {
+                    continue;
+                }
+                int token = next[b];
+                generated.get(b)[counts[b]++] = token;
+                boolean keepGoing = listener.onToken(b, token);
+                if (stops.contains(token)) {
+                    finish[b] = FinishReason.STOP_TOKEN;
+                } else if (!keepGoing) {
+                    finish[b] = FinishReason.CANCELLED;
+                } else if (counts[b] >= cfg.maxNewTokens()) {
+                    finish[b] = FinishReason.MAX_TOKENS;
+                } else if (paddedLength + step >= text.maxPositionEmbeddings()) {
+                    finish[b] = FinishReason.CONTEXT_FULL;
+                }
+                any |= finish[b] == null;
+            }
+            return any || needsTrailingHidden(step);
+        }
+
+        /** True when some row ended on a kept token whose hidden state needs one more forward pass. */
+        private boolean needsTrailingHidden(int step) {
+            if (cfg.keepHiddenStatesOf().isEmpty() || paddedLength + step >= text.maxPositionEmbeddings()) {
+                return false;
+            }
+            for (int b = 0; b < batch; b++) {
+                int n = counts[b];
+                if (n > 0 && cfg.keepHiddenStatesOf().contains(generated.get(b)[n - 1])
+                        && !hidden.get(b).containsKey(n - 1)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Keeps the hidden state of the position fed at this step when that token is a kept one. */
+        private void recordHidden(NDArray h) {
+            if (cfg.keepHiddenStatesOf().isEmpty()) {
+                return;
+            }
+            float[] rows = null;
+            long width = h.getShape().get(2);
+            for (int b = 0; b < batch; b++) {
+                int n = counts[b];
+                if (n > 0 && cfg.keepHiddenStatesOf().contains(generated.get(b)[n - 1])
+                        && !hidden.get(b).containsKey(n - 1)) {
+                    if (rows == null) {
+                        rows = h.toType(DataType.FLOAT32, false).toFloatArray();
+                    }
+                    hidden.get(b).put(n - 1, java.util.Arrays.copyOfRange(rows, (int) (b * width),
+                            (int) ((b + 1) * width)));
+                }
+            }
+        }
+
+        private int[] seenTokens(int b) {
+            int[] ids = prompts.get(b).tokenIds();
+            int[] seen = java.util.Arrays.copyOf(ids, ids.length + counts[b]);
+            System.arraycopy(generated.get(b), 0, seen, ids.length, counts[b]);
+            return seen;
+        }
+
+        /** The token each row feeds next: its last generated token (finished rows repeat theirs). */
+        private long[] lastTokens() {
+            long[] ids = new long[batch];
+            for (int b = 0; b < batch; b++) {
+                ids[b] = generated.get(b)[counts[b] - 1];
+            }
+            return ids;
+        }
+
+        /** Rotary positions {@code [B, T]} for cache positions {@code start..start+T-1}, shifted by each pad. */
+        private NDArray positions(int start, int t) {
+            long[] pos = new long[batch * t];
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < t; i++) {
+                    pos[b * t + i] = Math.max(0, start + i - pad[b]);
+                }
+            }
+            return manager.create(pos, new Shape(batch, t));
+        }
+
+        /**
+         * Additive mask {@code [B, 1, 1, T, S]} for queries at {@code start..start+T-1} over keys {@code 0..S-1}:
+         * causal and hiding each row's left padding; {@code null} when nothing needs hiding.
+         */
+        private NDArray mask(int start, int t, int s) {
+            boolean padded = false;
+            for (int p : pad) {
+                padded |= p > 0;
+            }
+            if (t == 1 && !padded) {
+                return null;
+            }
+            float min = model.dtype() == DataType.FLOAT16 ? -65504f : -1e30f;
+            float[] m = new float[batch * t * s];
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < t; i++) {
+                    for (int j = 0; j < s; j++) {
+                        boolean allowed = j <= start + i && j >= pad[b];
+                        m[(b * t + i) * s + j] = allowed ? 0f : min;
+                    }
+                }
+            }
+            return manager.create(m, new Shape(batch, 1, 1, t, s)).toType(model.dtype(), false);
+        }
+
+        /** Builds the left-padded input embeddings {@code [B, L, hidden]} of all prompts. */
+        private NDArray embedPrompts() {
+            LlavaConfig config = model.config();
+            int vocab = text.vocabSize();
+            promptLengths = new int[batch];
+            List<NDArray> rows = new ArrayList<>(batch);
+            for (int b = 0; b < batch; b++) {
+                Prompt p = prompts.get(b);
+                int[] ids = p.tokenIds();
+                if (ids.length == 0) {
+                    throw new PromptException("prompt " + b + " is empty");
+                }
+                for (int i = 0; i < ids.length; i++) {
+                    if (ids[i] < 0 || ids[i] >= vocab) {
+                        throw new PromptException("prompt " + b + " has token id " + ids[i] + " at index " + i
+                                + ", outside the vocabulary of " + vocab);
+                    }
+                }
+                rows.add(embedPrompt(b, p, config));
+                promptLengths[b] = (int) rows.get(b).getShape().get(0);
+            }
+            paddedLength = 0;
+            for (int len : promptLengths) {
+                paddedLength = Math.max(paddedLength, len);
+            }
+            for (int b = 0; b < batch; b++) {
+                if (promptLengths[b] > text.maxPositionEmbeddings()) {
+                    throw new ContextLengthException("prompt " + b + " takes " + promptLengths[b]
+                            + " positions (image features included) but the model's context is "
+                            + text.maxPositionEmbeddings() + " positions");
+                }
+            }
+            pad = new int[batch];
+            long hiddenSize = text.hiddenSize();
+            NDList padded = new NDList(batch);
+            for (int b = 0; b < batch; b++) {
+                pad[b] = paddedLength - promptLengths[b];
+                NDArray row = rows.get(b);
+                if (pad[b] > 0) {
+                    row = manager.zeros(new Shape(pad[b], hiddenSize), model.dtype()).concat(row, 0);
+                }
+                padded.add(row);
+            }
+            return NDArrays.stack(padded);
+        }
+
+        /** Embeds one prompt as {@code [len, hidden]}, replacing image-token runs by image features. */
+        private NDArray embedPrompt(int b, Prompt p, LlavaConfig config) {
+            int[] ids = p.tokenIds();
+            int imageToken = config.imageTokenIndex();
+            List<int[]> runs = new ArrayList<>(); // {start, end} of image-token runs
+            for (int i = 0; i < ids.length; i++) {
+                if (ids[i] == imageToken) {
+                    int j = i;
+                    while (j < ids.length && ids[j] == imageToken) {
+                        j++;
+                    }
+                    runs.add(new int[] {i, j});
+                    i = j - 1;
+                }
+            }
+            if (runs.isEmpty() && p.images().isEmpty()) {
+                NDArray idArray = manager.create(toLong(ids), new Shape(1, ids.length));
+                return model.decoder().embed(idArray).reshape(ids.length, text.hiddenSize());
+            }
+            if (!model.hasVision()) {
+                throw new PromptException("prompt " + b + " has images but the model has no vision tower");
+            }
+            int n = config.imageSeqLength();
+            int expected = 0;
+            for (int[] r : runs) {
+                int len = r[1] - r[0];
+                if (len != 1 && len % n != 0) {
+                    throw new PromptException("prompt " + b + " has a run of " + len + " image tokens at index " + r[0]
+                            + "; expected 1 per image or " + n + " per image");
+                }
+                expected += len == 1 ? 1 : len / n;
+            }
+            if (expected != p.images().size()) {
+                throw new PromptException("prompt " + b + " marks " + expected + " image(s) with image tokens but "
+                        + p.images().size() + " image(s) were given");
+            }
+            NDArray features = encode(p.images(), b);
+            List<NDArray> parts = new ArrayList<>();
+            int cursor = 0;
+            int image = 0;
+            for (int[] r : runs) {
+                if (r[0] > cursor) {
+                    parts.add(embedRange(ids, cursor, r[0]));
+                }
+                int images = r[1] - r[0] == 1 ? 1 : (r[1] - r[0]) / n;
+                for (int k = 0; k < images; k++, image++) {
+                    parts.add(features.get(image));
+                }
+                cursor = r[1];
+            }
+            if (cursor < ids.length) {
+                parts.add(embedRange(ids, cursor, ids.length));
+            }
+            return NDArrays.concat(new NDList(parts), 0);
+        }
+
+        private NDArray embedRange(int[] ids, int from, int to) {
+            long[] slice = toLong(java.util.Arrays.copyOfRange(ids, from, to));
+            NDArray idArray = manager.create(slice, new Shape(1, slice.length));
+            return model.decoder().embed(idArray).reshape(slice.length, text.hiddenSize());
+        }
+
+        /** Image features {@code [images, n, hidden]} of one prompt. */
+        private NDArray encode(List<float[]> images, int b) {
+            long start = System.nanoTime();
+            VisionConfig vc = model.config().vision();
+            int size = vc.numChannels() * vc.imageSize() * vc.imageSize();
+            float[] all = new float[size * images.size()];
+            for (int i = 0; i < images.size(); i++) {
+                float[] px = images.get(i);
+                if (px.length != size) {
+                    throw new PromptException("image " + i + " of prompt " + b + " has " + px.length
+                            + " pixel values; the vision tower takes " + vc.numChannels() + "x" + vc.imageSize() + "x"
+                            + vc.imageSize() + " = " + size);
+                }
+                for (int k = 0; k < px.length; k++) {
+                    if (!Float.isFinite(px[k])) {
+                        throw new PromptException("image " + i + " of prompt " + b + " has a non-finite pixel value "
+                                + px[k] + " at index " + k);
+                    }
+                }
+                System.arraycopy(px, 0, all, i * size, size);
+            }
+            NDArray pixels = manager.create(all, new Shape(images.size(), vc.numChannels(), vc.imageSize(),
+                    vc.imageSize()));
+            NDArray features = model.encodeImages(pixels);
+            visionNanos += System.nanoTime() - start;
+            return features;
+        }
+    }
+
+    private static long[] toLong(int[] ids) {
+        long[] out = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = ids[i];
+        }
+        return out;
+    }
+}

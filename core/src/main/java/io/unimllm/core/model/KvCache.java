@@ -1,0 +1,73 @@
+package io.unimllm.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * A pre-allocated key/value cache: per layer {@code [batch, kvHeads, capacity, headDim]} for keys and values,
+ * filled left to right. All rows share one write position; rows that started later are padded on the left
+ * and their padding is masked by the caller.
+ */
+public final class KvCache implements AutoCloseable {
+    private final NDManager manager;
+    private final NDArray[] keys;
+    private final NDArray[] values;
+    private final int capacity;
+    private int length;
+
+    /**
+     * Allocates the cache on {@code parent}'s device; it owns its arrays and frees them on {@link #close()}.
+     */
+    public KvCache(NDManager parent, int layers, int batch, int kvHeads, int capacity, int headDim, DataType dtype) {
+        this.manager = parent.newSubManager();
+        this.keys = new NDArray[layers];
+        this.values = new NDArray[layers];
+        this.capacity = capacity;
+        Shape shape = new Shape(batch, kvHeads, capacity, headDim);
+        for (int i = 0; i < layers; i++) {
+            keys[i] = manager.zeros(shape, dtype);
+            values[i] = manager.zeros(shape, dtype);
+        }
+    }
+
+    /** Positions filled so far. */
+    public int length() {
+        return length;
+    }
+
+    /** Positions the cache can hold. */
+    public int capacity() {
+        return capacity;
+    }
+
+    /**
+     * Writes {@code k, v} ({@code [B, kvHeads, T, D]}) of one layer at the current position and returns views of
+     * all keys and values so far ({@code [B, kvHeads, length + T, D]}). The position advances with
+     * {@link #advance(int)} once every layer has written.
+     */
+    NDArray[] append(int layer, NDArray k, NDArray v) {
+        int t = (int) k.getShape().get(2);
+        if (length + t > capacity) {
+            throw new IllegalStateException("KV cache full: " + length + " + " + t + " > " + capacity);
+        }
+        // trailing full dimensions are left out of the index: each one costs a slice op per call
+        NDIndex slot = new NDIndex(":, :, {}:{}", length, length + t);
+        keys[layer].set(slot, k);
+        values[layer].set(slot, v);
+        NDIndex filled = new NDIndex(":, :, :{}", length + t);
+        return new NDArray[] {keys[layer].get(filled), values[layer].get(filled)};
+    }
+
+    /** Moves the write position on by {@code t} after a forward pass of {@code t} positions. */
+    void advance(int t) {
+        length += t;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,119 @@
+package io.unimllm.core.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.unimllm.core.CheckpointException;
+import io.unimllm.core.safetensors.SafetensorsCheckpoint;
+import io.unimllm.core.safetensors.TensorDType;
+import io.unimllm.core.safetensors.TensorInfo;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Turns checkpoint tensors into NDArrays of the model's dtype on the model's device, checking each shape against
+ * what config.json implies. Every tensor it loads is recorded, by Hugging Face name, in {@link #parameters()}.
+ */
+public final class WeightLoader {
+    private final SafetensorsCheckpoint checkpoint;
+    private final NDManager manager;
+    private final DataType dtype;
+    private final Map<String, NDArray> parameters = new LinkedHashMap<>();
+
+    /**
+     * @param checkpoint the open checkpoint
+     * @param manager the model-lifetime manager on the target device; loaded arrays belong to it
+     * @param dtype the compute dtype for floating-point weights
+     */
+    public WeightLoader(SafetensorsCheckpoint checkpoint, NDManager manager, DataType dtype) {
+        this.checkpoint = checkpoint;
+        this.manager = manager;
+        this.dtype = dtype;
+    }
+
+    /** True when the checkpoint has a tensor of that name. */
+    public boolean has(String name) {
+        return checkpoint.contains(name);
+    }
+
+    /**
+     * Loads a floating-point tensor and checks its shape.
+     *
+     * @throws CheckpointException when the tensor is missing, not floating point, or of another shape
+     */
+    public NDArray load(String name, long... expectedShape) {
+        TensorInfo info = checkpoint.info(name);
+        if (!Arrays.equals(info.shape(), expectedShape)) {
+            throw new CheckpointException("tensor '" + name + "' has shape " + Arrays.toString(info.shape())
+                    + " but config.json implies " + Arrays.toString(expectedShape), info.file(), name);
+        }
+        DataType source = switch (info.dtype()) {
+            case F32 -> DataType.FLOAT32;
+            case F16 -> DataType.FLOAT16;
+            case BF16 -> DataType.BFLOAT16;
+            case F64 -> DataType.FLOAT64;
+            default -> throw new CheckpointException("tensor '" + name + "' has dtype " + info.dtype()
+                    + " where a floating-point weight is expected", info.file(), name);
+        };
+        ByteBuffer data = checkpoint.data(name);
+        Device device = manager.getDevice();
+        // Read the mapped bytes on the CPU, then copy into memory torch owns: the mapping is read-only and
+        // must never be written through (training updates weights in place).
+        try (NDManager staging = NDManager.newBaseManager(Device.cpu())) {
+            NDArray raw = source == DataType.BFLOAT16
+                    ? staging.create(bf16ToFloat(data), new Shape(expectedShape))
+                    : staging.create(data, new Shape(expectedShape), source);
+            // duplicate() is a real copy; toType to the same dtype is not (torch's .to() aliases), and an alias of a
+            // mapped or Java-owned buffer dangles once that buffer is unmapped or collected.
+            NDArray converted = raw.getDataType() == dtype ? raw.duplicate() : raw.toType(dtype, true);
+            NDArray placed = device.equals(Device.cpu()) ? converted : converted.toDevice(device, false);
+            placed.attach(manager);
+            placed.setName(name);
+            parameters.put(name, placed);
+            return placed;
+        }
+    }
+
+    /**
+     * Widens bf16 bytes to floats in Java: libtorch 2.7.1 through DJL 0.35.1 aborts the process when an array is
+     * created from a bf16 buffer, while converting an existing array to bf16 works. bf16 is the top half of an fp32.
+     */
+    private static float[] bf16ToFloat(ByteBuffer data) {
+        java.nio.ShortBuffer s = data.order(java.nio.ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+        float[] out = new float[s.remaining()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Float.intBitsToFloat((s.get(i) & 0xffff) << 16);
+        }
+        return out;
+    }
+
+    /** Loads a linear layer {@code name.weight} (+ {@code name.bias} when {@code bias}). */
+    public DenseLinear linear(String name, long out, long in, boolean bias) {
+        NDArray w = load(name + ".weight", out, in);
+        NDArray b = bias ? load(name + ".bias", out) : null;
+        return new DenseLinear(w, b);
+    }
+
+    /** Every tensor loaded so far, by Hugging Face name, in load order. */
+    public Map<String, NDArray> parameters() {
+        return parameters;
+    }
+
+    /** The dtype floating-point weights are converted to. */
+    public DataType dtype() {
+        return dtype;
+    }
+
+    /** Returns the dtype name used in checkpoints for a compute dtype. */
+    static TensorDType checkpointDType(DataType type) {
+        return switch (type) {
+            case FLOAT16 -> TensorDType.F16;
+            case BFLOAT16 -> TensorDType.BF16;
+            default -> TensorDType.F32;
+        };
+    }
+}

@@ -1,0 +1,55 @@
+package io.unimllm.examples;
+
+import io.unimllm.training.recipe.ShapesRecipe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Trains the small shapes-world MLLM the repository ships (see docs/training.md). */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train the shapes-world MLLM from scratch on the synthetic world (CPU is fine).")
+public final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--out", defaultValue = "models/shapes-tiny", description = "checkpoint directory (default ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--steps", defaultValue = "3000", description = "optimizer steps (default ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--batch", defaultValue = "32", description = "samples per step (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "3e-4", description = "peak learning rate (default ${DEFAULT-VALUE})")
+    double lr;
+
+    @Option(names = "--warmup", defaultValue = "200", description = "warm-up steps (default ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--minutes", defaultValue = "60", description = "stop after this many minutes (default ${DEFAULT-VALUE})")
+    long minutes;
+
+    @Option(names = "--seed", defaultValue = "1", description = "random seed (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--embedding-std", defaultValue = "0.02", description = "initial std of token embeddings (default ${DEFAULT-VALUE})")
+    double embeddingStd;
+
+    @Option(names = "--resume", description = "continue from the checkpoint in --out instead of a fresh initialisation")
+    boolean resume;
+
+    @Override
+    public Integer call() {
+        if (!resume || !Files.isRegularFile(out.resolve("model.safetensors"))) {
+            ShapesRecipe.initialise(out, seed, embeddingStd);
+            System.out.println("initialised " + out);
+        }
+        long start = System.nanoTime();
+        double val = ShapesRecipe.train(out, new ShapesRecipe.Run(steps, batch, lr, warmup, seed,
+                Duration.ofMinutes(minutes)), System.out);
+        System.out.printf("done in %s, validation loss %.4f, checkpoint %s%n",
+                Duration.ofNanos(System.nanoTime() - start).withNanos(0), val, out);
+        return 0;
+    }
+}

@@ -1,0 +1,234 @@
+package io.unimllm.examples.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import io.unimllm.core.generate.GenerationConfig;
+import io.unimllm.core.generate.GenerationResult;
+import io.unimllm.core.generate.GenerationTimings;
+import io.unimllm.core.generate.Generator;
+import io.unimllm.core.generate.Prompt;
+import io.unimllm.core.model.LlavaModel;
+import io.unimllm.core.model.LoadOptions;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Decoder throughput benchmark: prefill and decode tokens/s at several batch sizes (median of runs after warm-up),
+ * the memory-bandwidth limit of batch-1 decode measured with a large matrix-vector product through the same libtorch,
+ * and the Java-side overhead per decoded token (wall time minus time inside libtorch operators, from its profiler).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure prefill/decode tokens/s of a checkpoint, its bandwidth limit and the Java overhead.")
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "checkpoint directory (config.json + safetensors)")
+    Path model;
+
+    @Option(names = "--prompt-tokens", defaultValue = "128", description = "prompt length (default ${DEFAULT-VALUE})")
+    int promptTokens;
+
+    @Option(names = "--new-tokens", defaultValue = "64", description = "tokens decoded per run (default ${DEFAULT-VALUE})")
+    int newTokens;
+
+    @Option(names = "--batch", split = ",", defaultValue = "1,8", description = "batch sizes (default ${DEFAULT-VALUE})")
+    List<Integer> batches;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "warm-up runs per batch size (default ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--runs", defaultValue = "5", description = "measured runs per batch size (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--threads", defaultValue = "0", description = "libtorch intra-op threads (0: library default)")
+    int threads;
+
+    @Option(names = "--probe-size", defaultValue = "8192", description = "side of the fp32 matrix of the bandwidth probe")
+    int probeSize;
+
+    @Option(names = "--json", description = "also write the results as JSON lines to this file")
+    Path json;
+
+    @Option(names = "--trace-dir", description = "keep libtorch profiler traces (chrome://tracing) in this directory")
+    Path traceDir;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu")
+    String device;
+
+    private final List<String> jsonLines = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        if (threads > 0) {
+            JniUtils.setNumThreads(threads);
+        }
+        LoadOptions.Builder options = LoadOptions.builder();
+        if (!device.equals("auto")) {
+            options.device(device.equals("gpu") ? Device.gpu() : Device.cpu());
+        }
+        try (LlavaModel m = LlavaModel.load(model, options.build())) {
+            long weightBytes = 0;
+            long perTokenBytes = 0;
+            for (Map.Entry<String, NDArray> e : m.parameters().entrySet()) {
+                long bytes = e.getValue().size() * e.getValue().getDataType().getNumOfBytes();
+                weightBytes += bytes;
+                // decode reads every weight once per step, except an untied embedding table: one row per token
+                boolean rowOnly = e.getKey().endsWith("embed_tokens.weight") && !tiedHead(m);
+                perTokenBytes += rowOnly ? bytes / m.config().text().vocabSize() : bytes;
+            }
+            out.printf(Locale.ROOT, "model %s: %.1fM parameters, %.0f MB as %s on %s, threads %d%n", model,
+                    m.parameterCount() / 1e6, weightBytes / 1e6, m.dtype(), m.device(), JniUtils.getNumThreads());
+            double gbs = probe(m.device(), out);
+            double limit = gbs * 1e9 / perTokenBytes;
+            out.printf(Locale.ROOT, "weights read per decoded token: %.0f MB -> bandwidth limit %.1f tokens/s%n",
+                    perTokenBytes / 1e6, limit);
+            jsonLines.add(String.format(Locale.ROOT, "{\"runtime\":\"unimllm\",\"probe\":\"matvec\",\"gb_s\":%.2f,"
+                    + "\"bytes_per_token\":%d,\"limit_tok_s\":%.2f}", gbs, perTokenBytes, limit));
+            Generator gen = new Generator(m);
+            out.println();
+            out.println("| batch | prefill tok/s | decode tok/s (all rows) | decode ms/step | % of bandwidth limit |");
+            out.println("|---|---|---|---|---|");
+            for (int batch : batches) {
+                measure(m, gen, batch, limit, out);
+            }
+            overhead(m, gen, out);
+        }
+        if (json != null) {
+            Files.write(json, jsonLines);
+        }
+        return 0;
+    }
+
+    private static boolean tiedHead(LlavaModel m) {
+        return m.parameters().keySet().stream().noneMatch(n -> n.endsWith("lm_head.weight"));
+    }
+
+    /** GB/s of an fp32 matrix-vector product through libtorch (median of 20 after 3 warm-ups). */
+    private double probe(Device dev, PrintStream out) {
+        try (NDManager mm = NDManager.newBaseManager(dev)) {
+            NDArray w = mm.randomNormal(new Shape(probeSize, probeSize));
+            NDArray x = mm.randomNormal(new Shape(probeSize, 1));
+            double[] t = new double[20];
+            for (int i = -3; i < t.length; i++) {
+                try (NDManager step = mm.newSubManager()) {
+                    x.attach(step);
+                    long s = System.nanoTime();
+                    NDArray y = w.matMul(x);
+                    y.toFloatArray(); // synchronise (GPU) and materialise
+                    long e = System.nanoTime();
+                    x.attach(mm);
+                    if (i >= 0) {
+                        t[i] = (e - s) / 1e9;
+                    }
+                }
+            }
+            Stats st = Stats.of(t);
+            double gbs = (double) probeSize * probeSize * 4 / st.median() / 1e9;
+            out.printf(Locale.ROOT, "bandwidth probe: %dx%d fp32 matrix-vector product, median %.2f ms -> %.1f GB/s%n",
+                    probeSize, probeSize, st.median() * 1e3, gbs);
+            return gbs;
+        }
+    }
+
+    private List<Prompt> prompts(int batch, int vocab, long seed) {
+        Random r = new Random(seed);
+        List<Prompt> ps = new ArrayList<>();
+        for (int b = 0; b < batch; b++) {
+            int[] ids = new int[promptTokens];
+            ids[0] = 1;
+            for (int i = 1; i < ids.length; i++) {
+                ids[i] = 3 + r.nextInt(vocab - 3);
+            }
+            ps.add(Prompt.text(ids));
+        }
+        return ps;
+    }
+
+    private void measure(LlavaModel m, Generator gen, int batch, double limit, PrintStream out) {
+        GenerationConfig cfg = GenerationConfig.builder().maxNewTokens(newTokens).ignoreEos(true).build();
+        List<Prompt> ps = prompts(batch, m.config().text().vocabSize(), 42 + batch);
+        double[] prefill = new double[runs];
+        double[] decode = new double[runs];
+        double[] stepMs = new double[runs];
+        for (int i = -warmup; i < runs; i++) {
+            List<GenerationResult> res = gen.generate(ps, cfg, (row, t) -> true);
+            GenerationTimings t = res.get(0).timings();
+            if (i >= 0) {
+                prefill[i] = batch * (double) t.prefillTokens() / seconds(t.prefill());
+                decode[i] = batch * (double) t.decodeSteps() / seconds(t.decode());
+                stepMs[i] = seconds(t.decode()) * 1e3 / t.decodeSteps();
+            }
+        }
+        Stats p = Stats.of(prefill);
+        Stats d = Stats.of(decode);
+        Stats s = Stats.of(stepMs);
+        out.printf(Locale.ROOT, "| %d | %.0f | %.1f | %.2f | %s |%n", batch, p.median(), d.median(), s.median(),
+                batch == 1 ? String.format(Locale.ROOT, "%.0f%%", 100 * d.median() / limit) : "-");
+        jsonLines.add(String.format(Locale.ROOT, "{\"runtime\":\"unimllm\",\"batch\":%d,\"prefill_tok_s\":%.2f,"
+                + "\"decode_tok_s\":%.2f,\"decode_ms_per_step\":%.3f,\"prompt_tokens\":%d,\"new_tokens\":%d,"
+                + "\"runs\":%d}", batch, p.median(), d.median(), s.median(), promptTokens, newTokens, runs));
+    }
+
+    /**
+     * Java-side cost per decoded token: the decode wall time per step minus the time spent inside top-level libtorch
+     * operators per step, from libtorch's profiler (a prefill-only run is subtracted to isolate the decode steps).
+     */
+    private void overhead(LlavaModel m, Generator gen, PrintStream out) throws Exception {
+        List<Prompt> ps = prompts(1, m.config().text().vocabSize(), 7);
+        Path dir = traceDir != null ? Files.createDirectories(traceDir) : Files.createTempDirectory("unimllm-trace");
+        double[] wall = new double[3];
+        double[] ops = new double[3];
+        int[] opCount = new int[3];
+        for (int i = 0; i < 3; i++) {
+            TraceSummary.OpTime prefillOnly = profiled(gen, ps, 1, dir.resolve("a" + i + ".json"), null);
+            GenerationTimings[] t = new GenerationTimings[1];
+            TraceSummary.OpTime full = profiled(gen, ps, newTokens, dir.resolve("b" + i + ".json"), t);
+            int steps = t[0].decodeSteps();
+            wall[i] = seconds(t[0].decode()) * 1e6 / steps;
+            ops[i] = (full.micros() - prefillOnly.micros()) / steps;
+            opCount[i] = (full.ops() - prefillOnly.ops()) / steps;
+        }
+        Stats w = Stats.of(wall);
+        Stats o = Stats.of(ops);
+        out.printf(Locale.ROOT, "%nJava-side overhead per decoded token (batch 1, profiled): step %.0f us = %.0f us in "
+                + "%d libtorch ops + %.0f us outside them (%.1f%%)%n", w.median(), o.median(), opCount[0],
+                w.median() - o.median(), 100 * (w.median() - o.median()) / w.median());
+        jsonLines.add(String.format(Locale.ROOT, "{\"runtime\":\"unimllm\",\"overhead\":\"decode_step\",\"step_us\":%.1f,"
+                + "\"op_us\":%.1f,\"ops_per_step\":%d,\"java_us\":%.1f}", w.median(), o.median(), opCount[0],
+                w.median() - o.median()));
+        if (traceDir == null) {
+            try (var files = Files.list(dir)) {
+                files.forEach(f -> f.toFile().delete());
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static TraceSummary.OpTime profiled(Generator gen, List<Prompt> ps, int n, Path trace,
+            GenerationTimings[] timings) throws Exception {
+        GenerationConfig cfg = GenerationConfig.builder().maxNewTokens(n).ignoreEos(true).build();
+        JniUtils.startProfile(false, false, false);
+        List<GenerationResult> r = gen.generate(ps, cfg, (row, t) -> true);
+        JniUtils.stopProfile(trace.toString());
+        if (timings != null) {
+            timings[0] = r.get(0).timings();
+        }
+        return TraceSummary.read(trace);
+    }
+
+    private static double seconds(java.time.Duration d) {
+        return d.toNanos() / 1e9;
+    }
+
+}

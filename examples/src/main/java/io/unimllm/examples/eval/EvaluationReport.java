@@ -1,0 +1,38 @@
+package io.unimllm.examples.eval;
+
+import java.util.Locale;
+
+/**
+ * Metrics of the shapes model on a split.
+ *
+ * @param samples number of samples evaluated
+ * @param taskAccuracy fraction whose first task token (or plain answer) matches the target's
+ * @param boxIouMean mean IoU of the model's boxes with the targets (tasks with boxes; greedy matching)
+ * @param boxIou50 fraction of target boxes matched with IoU >= 0.5
+ * @param headIouMean mean IoU of the region head's box (task token's hidden state) with the first target box
+ * @param maskIouMean mean IoU of the segmentation expert's mask with the target mask (segment tasks)
+ * @param editPixelAccuracy fraction of pixels within 32 grey levels of the expected edited image (edit tasks)
+ * @param answerAccuracy exact-match accuracy of plain answers
+ * @param seconds wall time of the evaluation
+ */
+public record EvaluationReport(int samples, double taskAccuracy, double boxIouMean, double boxIou50,
+        double headIouMean, double maskIouMean, double editPixelAccuracy, double answerAccuracy, double seconds) {
+
+    /** A markdown table of the metrics. */
+    public String markdown() {
+        return String.format(Locale.ROOT, """
+            | metric | value |
+            |---|---|
+            | samples | %d |
+            | task-token accuracy | %.3f |
+            | box IoU (mean) | %.3f |
+            | box IoU >= 0.5 | %.3f |
+            | region-head box IoU (mean) | %.3f |
+            | mask IoU (mean, segment tasks) | %.3f |
+            | edit pixel accuracy | %.3f |
+            | plain-answer accuracy | %.3f |
+            | wall time | %.0f s |
+            """, samples, taskAccuracy, boxIouMean, boxIou50, headIouMean, maskIouMean, editPixelAccuracy,
+                answerAccuracy, seconds);
+    }
+}

@@ -1,0 +1,89 @@
+package io.unimllm.experts.region;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.unimllm.geometry.Box;
+import io.unimllm.geometry.Grounding;
+import io.unimllm.geometry.Mask;
+import io.unimllm.geometry.Point;
+import io.unimllm.router.spi.ExpertException;
+import io.unimllm.router.spi.ExpertRequest;
+import io.unimllm.router.spi.ExpertResult;
+import io.unimllm.tokenizer.protocol.TaskCall;
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** Box- and point-prompted segmentation of a flat object on a textured background. */
+class ColourRegionSegmenterTest {
+    private static final ColourRegionSegmenter SEGMENTER = new ColourRegionSegmenter();
+
+    @AfterAll
+    static void close() {
+        SEGMENTER.close();
+    }
+
+    /** A red disc of radius 20 at (60, 40) on a blue-to-green gradient, 120x80, and its exact mask. */
+    private static BufferedImage scene() {
+        BufferedImage img = new BufferedImage(120, 80, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setPaint(new GradientPaint(0, 0, new Color(30, 60, 200), 120, 80, new Color(40, 180, 60)));
+        g.fillRect(0, 0, 120, 80);
+        g.dispose();
+        for (int y = 0; y < 80; y++) {
+            for (int x = 0; x < 120; x++) {
+                if (inDisc(x, y)) {
+                    img.setRGB(x, y, new Color(220, 30, 30).getRGB());
+                }
+            }
+        }
+        return img;
+    }
+
+    private static boolean inDisc(int x, int y) {
+        double dx = x + 0.5 - 60;
+        double dy = y + 0.5 - 40;
+        return dx * dx + dy * dy <= 400;
+    }
+
+    private static Mask truth() {
+        boolean[] bits = new boolean[120 * 80];
+        for (int y = 0; y < 80; y++) {
+            for (int x = 0; x < 120; x++) {
+                bits[y * 120 + x] = inDisc(x, y);
+            }
+        }
+        return new Mask(120, 80, bits);
+    }
+
+    private static ExpertRequest request(Grounding... g) {
+        return new ExpertRequest(scene(), "segment the red circle",
+                new TaskCall("segment", "red circle", List.of(g), Optional.empty(), 0));
+    }
+
+    @Test
+    void boxPromptGivesTheObjectMask() throws Exception {
+        ExpertResult r = SEGMENTER.run(request(Grounding.of(new Box(36, 16, 84, 64))));
+        assertThat(r.masks()).hasSize(1);
+        assertThat(r.masks().get(0).mask().iou(truth())).isGreaterThan(0.9);
+        assertThat(r.masks().get(0).score()).isGreaterThan(0.2f);
+    }
+
+    @Test
+    void pointPromptGivesTheObjectMask() throws Exception {
+        ExpertResult r = SEGMENTER.run(request(Grounding.of(new Point(58, 42))));
+        assertThat(r.masks().get(0).mask().iou(truth())).isGreaterThan(0.9);
+    }
+
+    @Test
+    void taskWithoutGroundingIsATypedError() {
+        assertThatThrownBy(() -> SEGMENTER.run(request())).isInstanceOf(ExpertException.class)
+                .hasMessageContaining("box or a point");
+    }
+}

@@ -1,0 +1,71 @@
+package io.unimllm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.unimllm.core.ConfigException;
+import io.unimllm.router.RoutingConfig;
+import io.unimllm.tokenizer.ChatTemplate;
+import io.unimllm.tokenizer.codec.Codecs;
+import io.unimllm.tokenizer.codec.GroundingCodec;
+import io.unimllm.tokenizer.protocol.TaskVocabulary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A checkpoint's {@code unimllm.json}: the chat template, image placeholder, task vocabulary, grounding codec, routes
+ * and expert options. Every field is optional; a checkpoint without the file is a plain LLaVA model (llava-v1
+ * template, default task tokens, unimllm codec). See docs/protocol.md.
+ *
+ * @param template chat template
+ * @param imageToken image placeholder string
+ * @param tasks task vocabulary
+ * @param codec grounding dialect
+ * @param routing routes and fallback
+ * @param expertOptions options handed to expert providers ({@code "experts"} object, values as strings)
+ * @param maxNewTokens default generation length
+ */
+public record ModelManifest(ChatTemplate template, String imageToken, TaskVocabulary tasks, GroundingCodec codec,
+        RoutingConfig routing, Map<String, String> expertOptions, int maxNewTokens) {
+    /** File name inside a checkpoint. */
+    public static final String FILE = "unimllm.json";
+
+    /**
+     * Reads {@code dir/unimllm.json}, or defaults when absent.
+     *
+     * @throws ConfigException naming the file and field when present but malformed
+     */
+    public static ModelManifest load(Path dir) {
+        Path file = dir.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            return new ModelManifest(ChatTemplate.LLAVA_V1, "<image>", TaskVocabulary.defaults(),
+                    Codecs.byName("unimllm"), RoutingConfig.none(), Map.of("model.dir", dir.toString()), 256);
+        }
+        try {
+            JsonNode root = new ObjectMapper().readTree(file.toFile());
+            Map<String, String> options = new LinkedHashMap<>();
+            options.put("model.dir", dir.toAbsolutePath().toString());
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.path("experts").fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                options.put(e.getKey(), e.getValue().asText());
+            }
+            int max = root.path("generation").path("max_new_tokens").asInt(256);
+            if (max <= 0) {
+                throw new ConfigException("generation.max_new_tokens must be positive, got " + max, file);
+            }
+            return new ModelManifest(ChatTemplate.byName(root.path("chat_template").asText("llava-v1")),
+                    root.path("image_token").asText("<image>"), TaskVocabulary.fromJson(root.get("tasks")),
+                    Codecs.byName(root.path("codec").asText("unimllm")), RoutingConfig.fromJson(root), options, max);
+        } catch (IOException e) {
+            throw new ConfigException("unimllm.json is not valid JSON: " + e.getMessage(), file, e);
+        } catch (RuntimeException e) {
+            if (e instanceof ConfigException) {
+                throw e;
+            }
+            throw new ConfigException("unimllm.json: " + e.getMessage(), file, e);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.unimllm.training.data;
+
+import io.unimllm.core.image.ImagePreprocessor;
+import io.unimllm.geometry.Box;
+import io.unimllm.tokenizer.ChatTemplate;
+import io.unimllm.tokenizer.UnimllmTokenizer;
+import io.unimllm.training.train.TrainingBatch;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns (image, instruction, answer) examples into padded {@link TrainingBatch}es: the chat template's prompt with
+ * the image placeholder expanded to the model's image-sequence length, the answer plus EOS as the only supervised
+ * tokens (labels -100 elsewhere), right padding, and the region target (first box, normalised) at the answer's task
+ * token for the region head.
+ */
+public final class Batcher {
+    private final UnimllmTokenizer tokenizer;
+    private final ChatTemplate template;
+    private final ImagePreprocessor preprocessor;
+    private final int imageTokens;
+    private final String imageToken;
+    private final int imageTokenId;
+    private final int padId;
+    private final int eosId;
+
+    /**
+     * @param imageTokens image embeddings per image (the model's {@code imageSeqLength})
+     * @param imageToken the placeholder string ({@code <image>})
+     */
+    public Batcher(UnimllmTokenizer tokenizer, ChatTemplate template, ImagePreprocessor preprocessor, int imageTokens,
+            String imageToken) {
+        this.tokenizer = tokenizer;
+        this.template = template;
+        this.preprocessor = preprocessor;
+        this.imageTokens = imageTokens;
+        this.imageToken = imageToken;
+        this.imageTokenId = tokenizer.tokenId(imageToken);
+        this.padId = tokenizer.find("<pad>").orElse(0);
+        this.eosId = tokenizer.eosIds().isEmpty() ? tokenizer.tokenId("</s>") : tokenizer.eosIds().get(0);
+    }
+
+    /** One supervised example. */
+    public record Example(BufferedImage image, String instruction, String answer, Box regionTarget) {
+    }
+
+    /** Prompt ids with the image placeholder expanded, as both training and inference feed the model. */
+    public int[] promptIds(String instruction) {
+        int[] raw = tokenizer.encode(template.prompt(instruction, imageToken), true);
+        List<Integer> out = new ArrayList<>();
+        for (int id : raw) {
+            if (id == imageTokenId) {
+                for (int i = 0; i < imageTokens; i++) {
+                    out.add(imageTokenId);
+                }
+            } else {
+                out.add(id);
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Builds one padded batch. */
+    public TrainingBatch batch(List<Example> examples) {
+        int b = examples.size();
+        List<int[]> prompts = new ArrayList<>();
+        List<int[]> answers = new ArrayList<>();
+        int len = 0;
+        for (Example e : examples) {
+            int[] p = promptIds(e.instruction());
+            int[] a = tokenizer.encode(" " + e.answer(), false);
+            prompts.add(p);
+            answers.add(a);
+            len = Math.max(len, p.length + a.length + 1);
+        }
+        long[][] ids = new long[b][len];
+        int[][] labels = new int[b][len];
+        float[][] pixels = new float[b][];
+        float[][] targets = new float[b][];
+        int[] regionIndex = new int[b];
+        boolean anyTarget = false;
+        for (int i = 0; i < b; i++) {
+            int[] p = prompts.get(i);
+            int[] a = answers.get(i);
+            java.util.Arrays.fill(ids[i], padId);
+            java.util.Arrays.fill(labels[i], TrainingBatch.IGNORE);
+            for (int j = 0; j < p.length; j++) {
+                ids[i][j] = p[j];
+            }
+            for (int j = 0; j < a.length; j++) {
+                ids[i][p.length + j] = a[j];
+                labels[i][p.length + j] = a[j];
+            }
+            ids[i][p.length + a.length] = eosId;
+            labels[i][p.length + a.length] = eosId;
+            Example e = examples.get(i);
+            pixels[i] = preprocessor.toPixelValues(e.image());
+            regionIndex[i] = -1;
+            if (e.regionTarget() != null && a.length > 0 && tokenizer.isSpecial(a[0])) {
+                double w = e.image().getWidth();
+                double h = e.image().getHeight();
+                Box r = e.regionTarget();
+                targets[i] = new float[] {(float) (r.x1() / w), (float) (r.y1() / h), (float) (r.x2() / w),
+                    (float) (r.y2() / h)};
+                regionIndex[i] = p.length; // the task token's position
+                anyTarget = true;
+            }
+        }
+        return new TrainingBatch(ids, labels, pixels, anyTarget ? targets : null, regionIndex);
+    }
+}

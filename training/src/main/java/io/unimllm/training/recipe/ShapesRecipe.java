@@ -1,0 +1,166 @@
+package io.unimllm.training.recipe;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.unimllm.core.config.LlavaConfig;
+import io.unimllm.core.image.ImagePreprocessor;
+import io.unimllm.core.image.ImageProcessorConfig;
+import io.unimllm.core.model.LlavaModel;
+import io.unimllm.tokenizer.ChatTemplate;
+import io.unimllm.tokenizer.UnimllmTokenizer;
+import io.unimllm.training.data.Batcher;
+import io.unimllm.training.train.ModelInitializer;
+import io.unimllm.training.train.Stages;
+import io.unimllm.training.train.Trainer;
+import io.unimllm.training.train.TrainingBatch;
+import io.unimllm.training.world.Phrasings;
+import io.unimllm.training.world.Sample;
+import io.unimllm.training.world.WorldGenerator;
+import io.unimllm.training.world.WorldTokenizer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The recipe of the small model the repository ships: a LLaVA-style MLLM trained from scratch on the synthetic shapes
+ * world to answer with unimllm's task and grounding tokens, with a TPO-style region head. Everything is written in
+ * the standard checkpoint layout (config.json, model.safetensors, heads.safetensors, tokenizer.json, unimllm.json).
+ */
+public final class ShapesRecipe {
+    /** Image side of the world and of the vision tower. */
+    public static final int IMAGE_SIZE = 48;
+    /** The chat template the model is trained with. */
+    public static final ChatTemplate TEMPLATE = ChatTemplate.LLAVA_PLAIN;
+
+    private ShapesRecipe() {
+    }
+
+    /** Hyper-parameters of a training run. */
+    public record Run(int steps, int batchSize, double lr, int warmup, long seed, Duration budget) {
+    }
+
+    /** config.json of the model for a vocabulary size. */
+    public static LlavaConfig config(int vocab, int imageTokenId) {
+        String json = String.format(Locale.ROOT, """
+            {"model_type":"llava","image_token_index":%d,"vision_feature_layer":-1,
+             "vision_feature_select_strategy":"default","projector_hidden_act":"gelu","tie_word_embeddings":false,
+             "text_config":{"model_type":"llama","hidden_size":128,"intermediate_size":352,"num_hidden_layers":4,
+               "num_attention_heads":4,"num_key_value_heads":2,"vocab_size":%d,"max_position_embeddings":160,
+               "rms_norm_eps":1e-5,"rope_theta":10000.0,"bos_token_id":1,"eos_token_id":2,"pad_token_id":0},
+             "vision_config":{"model_type":"clip_vision_model","hidden_size":96,"intermediate_size":192,
+               "num_hidden_layers":2,"num_attention_heads":4,"image_size":%d,"patch_size":8,"num_channels":3,
+               "hidden_act":"quick_gelu","layer_norm_eps":1e-5}}
+            """, imageTokenId, vocab, IMAGE_SIZE);
+        try {
+            return LlavaConfig.parse(new ObjectMapper().readTree(json), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes tokenizer, config, random weights, preprocessing and unimllm.json into {@code dir}. */
+    public static void initialise(Path dir, long seed) {
+        initialise(dir, seed, 1.0);
+    }
+
+    /** As {@link #initialise(Path, long)} with the token embeddings' initial standard deviation. */
+    public static void initialise(Path dir, long seed, double embeddingRange) {
+        try {
+            Files.createDirectories(dir);
+            int vocab = WorldTokenizer.write(dir);
+            int imageToken = WorldTokenizer.CONTROL.size(); // "<image>" follows the control tokens
+            new ModelInitializer(0.02, embeddingRange, seed).write(config(vocab, imageToken), dir);
+            ObjectMapper json = new ObjectMapper();
+            ObjectNode pre = json.createObjectNode();
+            pre.put("crop_size", IMAGE_SIZE);
+            pre.putArray("image_mean").add(0.5).add(0.5).add(0.5);
+            pre.putArray("image_std").add(0.5).add(0.5).add(0.5);
+            pre.put("rescale_factor", 1.0 / 255);
+            pre.put("image_aspect_ratio", "square");
+            json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(ImageProcessorConfig.FILE).toFile(), pre);
+            json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("unimllm.json").toFile(), manifest(json));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ObjectNode manifest(ObjectMapper json) {
+        ObjectNode m = json.createObjectNode();
+        m.put("format", 1);
+        m.put("chat_template", TEMPLATE.id());
+        m.put("image_token", "<image>");
+        m.put("codec", "unimllm");
+        ObjectNode tasks = m.putObject("tasks");
+        tasks.put("<task_seg>", "segment");
+        tasks.put("<task_det>", "detect");
+        tasks.put("<task_edit>", "edit");
+        ObjectNode routes = m.putObject("routes");
+        routes.putArray("segment").add("colour-region-segmenter");
+        routes.putArray("detect").add("grounding-detections");
+        routes.putArray("edit").add("mask-editor");
+        m.put("fallback", "error");
+        m.putObject("generation").put("max_new_tokens", 64);
+        return m;
+    }
+
+    /** Examples of the world for the batcher. */
+    public static List<Batcher.Example> examples(WorldGenerator world, int n) {
+        List<Batcher.Example> out = new ArrayList<>(n);
+        for (Sample s : world.next(n)) {
+            out.add(new Batcher.Example(s.scene().render(), s.instruction(), s.answer(),
+                    s.boxes().isEmpty() ? null : s.boxes().get(0)));
+        }
+        return out;
+    }
+
+    /** A batcher for a checkpoint directory of this recipe. */
+    public static Batcher batcher(Path dir, UnimllmTokenizer tok, LlavaModel model) {
+        ImagePreprocessor pre = new ImagePreprocessor(ImageProcessorConfig.load(dir, IMAGE_SIZE));
+        return new Batcher(tok, TEMPLATE, pre, model.config().imageSeqLength(), "<image>");
+    }
+
+    /**
+     * Trains the checkpoint in {@code dir} in place (from scratch), saving every 250 steps and at the end.
+     *
+     * @return the final validation loss
+     */
+    public static double train(Path dir, Run run, PrintStream log) {
+        try (UnimllmTokenizer tok = UnimllmTokenizer.load(dir); LlavaModel model = LlavaModel.load(dir);
+                Trainer trainer = new Trainer(model, Stages.fromScratch().schedule(run.lr(), run.warmup(), run.steps())
+                        .weightDecay(0.01).clipNorm(1.0).seed(run.seed()).build(), dir)) {
+            Batcher batcher = batcher(dir, tok, model);
+            WorldGenerator world = new WorldGenerator(IMAGE_SIZE, Phrasings.TRAIN, run.seed());
+            TrainingBatch validation = batcher.batch(examples(new WorldGenerator(IMAGE_SIZE, Phrasings.TRAIN,
+                    run.seed() + 1_000_003), 64));
+            long start = System.nanoTime();
+            double ema = Double.NaN;
+            double val = Double.NaN;
+            for (int step = 0; step < run.steps(); step++) {
+                Trainer.StepResult r = trainer.step(batcher.batch(examples(world, run.batchSize())));
+                ema = Double.isNaN(ema) ? r.loss() : 0.95 * ema + 0.05 * r.loss();
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                boolean last = step == run.steps() - 1 || elapsed > run.budget().toSeconds();
+                if (step % 250 == 249 || last) {
+                    val = trainer.loss(validation);
+                    trainer.save(dir, true, !last);
+                }
+                if (step % 10 == 9 || last) {
+                    log.printf(Locale.ROOT, "step %5d/%d  loss %.4f (lm %.4f, region %.4f)  val %.4f  lr %.2e  "
+                            + "%.1f samples/s  %s elapsed  skipped %d%n", step + 1, run.steps(), ema, r.lmLoss(), r.regionLoss(),
+                            val, r.lr(), (step + 1) * run.batchSize() / elapsed, Duration.ofSeconds((long) elapsed),
+                            trainer.skippedSteps());
+                }
+                if (last) {
+                    break;
+                }
+            }
+            return val;
+        }
+    }
+}

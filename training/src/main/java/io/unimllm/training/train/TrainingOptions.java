@@ -1,0 +1,129 @@
+package io.unimllm.training.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * What one training stage trains and how. The three stages of the recipe are three instances of this class (see
+ * {@link Stages}), not three programs.
+ *
+ * @param name stage name for logs and checkpoints
+ * @param trainable regular expressions over checkpoint tensor names; matching tensors are trained, the rest frozen
+ * @param lora LoRA adapters to insert on the decoder, or null
+ * @param regionHead train a TPO-style region head jointly with the language loss
+ * @param regionLossWeight weight of the region loss in the total
+ * @param schedule learning-rate schedule in optimizer steps
+ * @param weightDecay decoupled weight decay of AdamW (matrices only)
+ * @param clipNorm global gradient-norm clip (0: none)
+ * @param accumulation micro-batches per optimizer step
+ * @param seed seed of every random choice the trainer makes (adapter and head initialisation)
+ */
+public record TrainingOptions(String name, List<String> trainable, LoraConfig lora, boolean regionHead,
+        double regionLossWeight, LrSchedule schedule, double weightDecay, double clipNorm, int accumulation,
+        long seed) {
+
+    /** Validates and copies. */
+    public TrainingOptions {
+        trainable = List.copyOf(trainable);
+        for (String p : trainable) {
+            Pattern.compile(p);
+        }
+        if (accumulation < 1 || clipNorm < 0 || weightDecay < 0 || regionLossWeight < 0) {
+            throw new IllegalArgumentException("accumulation >= 1, clipNorm, weightDecay, regionLossWeight >= 0");
+        }
+    }
+
+    /** True when the tensor of this checkpoint name is trained in this stage. */
+    public boolean trains(String tensorName) {
+        for (String p : trainable) {
+            if (Pattern.matches(p, tensorName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A builder with AdamW defaults (lr 1e-3, 10 warm-up steps, 100 steps, decay 0.01, clip 1.0). */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** Builder of {@link TrainingOptions}. */
+    public static final class Builder {
+        private final String name;
+        private final List<String> trainable = new ArrayList<>();
+        private LoraConfig lora;
+        private boolean regionHead;
+        private double regionLossWeight = 1.0;
+        private double lr = 1e-3;
+        private int warmup = 10;
+        private int steps = 100;
+        private double minLrRatio = 0.1;
+        private double weightDecay = 0.01;
+        private double clipNorm = 1.0;
+        private int accumulation = 1;
+        private long seed = 42;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** Adds trainable tensor-name patterns (regular expressions, full match). */
+        public Builder train(String... patterns) {
+            trainable.addAll(List.of(patterns));
+            return this;
+        }
+
+        /** Inserts LoRA adapters. */
+        public Builder lora(LoraConfig lora) {
+            this.lora = lora;
+            return this;
+        }
+
+        /** Trains a region head with the given loss weight. */
+        public Builder regionHead(double weight) {
+            this.regionHead = true;
+            this.regionLossWeight = weight;
+            return this;
+        }
+
+        /** Peak learning rate, warm-up and total optimizer steps. */
+        public Builder schedule(double lr, int warmup, int steps) {
+            this.lr = lr;
+            this.warmup = warmup;
+            this.steps = steps;
+            return this;
+        }
+
+        /** Decoupled weight decay. */
+        public Builder weightDecay(double wd) {
+            this.weightDecay = wd;
+            return this;
+        }
+
+        /** Global gradient-norm clip (0 disables). */
+        public Builder clipNorm(double c) {
+            this.clipNorm = c;
+            return this;
+        }
+
+        /** Micro-batches per optimizer step. */
+        public Builder accumulation(int n) {
+            this.accumulation = n;
+            return this;
+        }
+
+        /** Seed of the trainer's random choices. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Builds the options. */
+        public TrainingOptions build() {
+            return new TrainingOptions(name, trainable, lora, regionHead, regionLossWeight,
+                    new LrSchedule(lr, warmup, steps, minLrRatio), weightDecay, clipNorm, accumulation, seed);
+        }
+    }
+}

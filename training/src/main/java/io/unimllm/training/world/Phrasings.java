@@ -1,0 +1,40 @@
+package io.unimllm.training.world;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Instruction templates per task, split into phrasings used for training and held-out phrasings used only for
+ * testing. Held-out phrasings recombine words the training phrasings use, so that a test measures generalisation to a
+ * new phrasing, not to unknown words. {@code {r}} is a referring expression, {@code {k}} a kind (plural),
+ * {@code {c}} a colour, {@code {s}} a singular kind.
+ */
+public final class Phrasings {
+    private Phrasings() {
+    }
+
+    /** Task kinds of the world. */
+    public enum Task { SEGMENT, DETECT, RECOLOUR, REMOVE, COUNT, COLOUR_OF, EXISTS }
+
+    /** Training phrasings. */
+    public static final Map<Task, List<String>> TRAIN = Map.of(
+            Task.SEGMENT, List.of("segment the {r}", "cut out the {r}", "show me the mask of the {r}",
+                    "i want a mask of the {r}", "please segment the {r} in this image"),
+            Task.DETECT, List.of("find all {k}", "where are the {k} ?", "detect every {s} in the image",
+                    "show me all the {k} please"),
+            Task.RECOLOUR, List.of("make the {r} {c}", "turn the {r} {c}", "paint the {r} {c} please"),
+            Task.REMOVE, List.of("remove the {r}", "delete the {r} from the image", "erase the {r}"),
+            Task.COUNT, List.of("how many shapes are there ?", "count the shapes", "how many shapes are in the image ?"),
+            Task.COLOUR_OF, List.of("what colour is the {s} ?", "which colour does the {s} have ?"),
+            Task.EXISTS, List.of("is there a {s} ?", "is there a {s} in the image ?"));
+
+    /** Held-out phrasings, never seen in training. */
+    public static final Map<Task, List<String>> TEST = Map.of(
+            Task.SEGMENT, List.of("please cut out the {r}", "i want the mask of the {r} in the image"),
+            Task.DETECT, List.of("where are all the {k} in the image ?", "please find every {s}"),
+            Task.RECOLOUR, List.of("please make the {r} {c}"),
+            Task.REMOVE, List.of("please remove the {r} from the image"),
+            Task.COUNT, List.of("count the shapes in the image please"),
+            Task.COLOUR_OF, List.of("what colour does the {s} have ?"),
+            Task.EXISTS, List.of("is there a {s} in this image ?"));
+}

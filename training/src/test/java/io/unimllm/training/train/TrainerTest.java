@@ -1,0 +1,179 @@
+package io.unimllm.training.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.unimllm.core.config.LlavaConfig;
+import io.unimllm.core.generate.Generator;
+import io.unimllm.core.generate.Prompt;
+import io.unimllm.core.model.LlavaModel;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The trainer's contract: it learns, it trains only what the stage selects, and checkpoints round-trip exactly. */
+class TrainerTest {
+    private static final int IMAGE_TOKEN = 60;
+    private static final int N = 4; // image tokens per image: (8/4)^2
+    @TempDir
+    static Path tmp;
+    static Path base;
+
+    @BeforeAll
+    static void writeModel() throws Exception {
+        String json = """
+            {"model_type":"llava","image_token_index":60,"vision_feature_layer":-1,
+             "vision_feature_select_strategy":"default","projector_hidden_act":"gelu",
+             "text_config":{"model_type":"llama","hidden_size":16,"intermediate_size":32,"num_hidden_layers":2,
+               "num_attention_heads":4,"num_key_value_heads":2,"vocab_size":64,"max_position_embeddings":32,
+               "rms_norm_eps":1e-5,"bos_token_id":1,"eos_token_id":2,"pad_token_id":0},
+             "vision_config":{"model_type":"clip_vision_model","hidden_size":8,"intermediate_size":16,
+               "num_hidden_layers":1,"num_attention_heads":2,"image_size":8,"patch_size":4,"num_channels":3}}
+            """;
+        LlavaConfig cfg = LlavaConfig.parse(new ObjectMapper().readTree(json), null);
+        base = tmp.resolve("base");
+        new ModelInitializer(0.2, 3).write(cfg, base);
+    }
+
+    static TrainingBatch batch(long seed) {
+        Random r = new Random(seed);
+        int b = 2;
+        int t = 12;
+        long[][] ids = new long[b][t];
+        int[][] labels = new int[b][t];
+        float[][] px = new float[b][3 * 8 * 8];
+        for (int i = 0; i < b; i++) {
+            ids[i][0] = 1;
+            for (int j = 1; j <= N; j++) {
+                ids[i][j] = IMAGE_TOKEN;
+            }
+            for (int j = N + 1; j < t; j++) {
+                ids[i][j] = 3 + r.nextInt(50);
+            }
+            for (int j = 0; j < t; j++) {
+                labels[i][j] = j > 7 ? (int) ids[i][j] : TrainingBatch.IGNORE;
+            }
+            for (int k = 0; k < px[i].length; k++) {
+                px[i][k] = (float) r.nextGaussian();
+            }
+        }
+        float[][] boxes = {{0.1f, 0.2f, 0.5f, 0.6f}, null};
+        return new TrainingBatch(ids, labels, px, boxes, new int[] {6, -1});
+    }
+
+    private static Map<String, float[]> snapshot(Map<String, NDArray> params) {
+        Map<String, float[]> s = new HashMap<>();
+        params.forEach((k, v) -> s.put(k, v.toFloatArray()));
+        return s;
+    }
+
+    @Test
+    void optimisationStepsLowerTheLossOnAFixedBatch() {
+        try (LlavaModel model = LlavaModel.load(base);
+                Trainer trainer = new Trainer(model, Stages.fromScratch().schedule(3e-3, 0, 50).build(), base)) {
+            TrainingBatch b = batch(1);
+            double before = trainer.loss(b);
+            for (int i = 0; i < 5; i++) {
+                trainer.step(b);
+            }
+            assertThat(trainer.loss(b)).isLessThan(before * 0.9);
+            assertThat(trainer.optimizerSteps()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void alignmentStageChangesOnlyTheProjector() {
+        try (LlavaModel model = LlavaModel.load(base);
+                Trainer trainer = new Trainer(model, Stages.alignment().schedule(1e-2, 0, 10).build(), base)) {
+            Map<String, float[]> before = snapshot(model.parameters());
+            trainer.step(batch(2));
+            Map<String, float[]> after = snapshot(model.parameters());
+            assertThat(trainer.trainable().keySet()).allMatch(n -> n.startsWith("multi_modal_projector."));
+            for (String name : before.keySet()) {
+                boolean changed = !java.util.Arrays.equals(before.get(name), after.get(name));
+                assertThat(changed).as(name).isEqualTo(name.startsWith("multi_modal_projector."));
+            }
+        }
+    }
+
+    @Test
+    void loraStageTrainsAdaptersHeadAndProjectorButNotTheBaseDecoder() {
+        try (LlavaModel model = LlavaModel.load(base);
+                Trainer trainer = new Trainer(model, Stages.multiTask(2).schedule(1e-2, 0, 10).build(), base)) {
+            Map<String, float[]> before = snapshot(model.parameters());
+            Map<String, float[]> adaptersBefore = snapshot(trainer.trainable());
+            trainer.step(batch(3));
+            trainer.step(batch(3));
+            Map<String, float[]> after = snapshot(model.parameters());
+            for (String name : before.keySet()) {
+                boolean changed = !java.util.Arrays.equals(before.get(name), after.get(name));
+                assertThat(changed).as(name).isEqualTo(name.startsWith("multi_modal_projector."));
+            }
+            Map<String, float[]> adaptersAfter = snapshot(trainer.trainable());
+            assertThat(adaptersAfter.keySet()).anyMatch(n -> n.endsWith("q_proj.lora_B.weight"))
+                    .anyMatch(n -> n.startsWith("region_head."));
+            for (String name : adaptersAfter.keySet()) {
+                assertThat(java.util.Arrays.equals(adaptersBefore.get(name), adaptersAfter.get(name))).as(name)
+                        .isFalse();
+            }
+        }
+    }
+
+    @Test
+    void savedCheckpointLoadsWithIdenticalLogits() {
+        Path out = tmp.resolve("saved");
+        float[] expected;
+        Prompt prompt = new Prompt(new int[] {1, IMAGE_TOKEN, 5, 6, 7}, List.of(batch(4).pixels()[0]));
+        try (LlavaModel model = LlavaModel.load(base);
+                Trainer trainer = new Trainer(model, Stages.multiTask(2).schedule(1e-2, 0, 10).build(), base)) {
+            trainer.step(batch(4));
+            trainer.step(batch(5));
+            trainer.save(out, true);
+            expected = new Generator(model).promptLogits(prompt);
+        }
+        try (LlavaModel loaded = LlavaModel.load(out)) {
+            float[] got = new Generator(loaded).promptLogits(prompt);
+            assertThat(got).hasSameSizeAs(expected);
+            for (int i = 0; i < got.length; i++) {
+                assertThat(got[i]).isCloseTo(expected[i], within(1e-5f));
+            }
+        }
+    }
+
+    @Test
+    void resumedTrainingContinuesTheSameLossCurve() {
+        double[] straight = new double[4];
+        try (LlavaModel model = LlavaModel.load(base);
+                Trainer trainer = new Trainer(model, Stages.fromScratch().schedule(3e-3, 1, 4).build(), base)) {
+            for (int i = 0; i < 4; i++) {
+                straight[i] = trainer.step(batch(10 + i)).loss();
+            }
+        }
+        Path mid = tmp.resolve("mid");
+        double[] resumed = new double[4];
+        try (LlavaModel model = LlavaModel.load(base);
+                Trainer trainer = new Trainer(model, Stages.fromScratch().schedule(3e-3, 1, 4).build(), base)) {
+            for (int i = 0; i < 2; i++) {
+                resumed[i] = trainer.step(batch(10 + i)).loss();
+            }
+            trainer.save(mid, false);
+        }
+        try (LlavaModel model = LlavaModel.load(mid);
+                Trainer trainer = new Trainer(model, Stages.fromScratch().schedule(3e-3, 1, 4).build(), mid)) {
+            trainer.resume(mid);
+            for (int i = 2; i < 4; i++) {
+                resumed[i] = trainer.step(batch(10 + i)).loss();
+            }
+        }
+        for (int i = 0; i < 4; i++) {
+            assertThat(resumed[i]).as("step %d", i).isCloseTo(straight[i], within(1e-4));
+        }
+    }
+}

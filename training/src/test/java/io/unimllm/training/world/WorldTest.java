@@ -1,0 +1,92 @@
+package io.unimllm.training.world;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.unimllm.geometry.Box;
+import io.unimllm.tokenizer.ChatTemplate;
+import io.unimllm.tokenizer.UnimllmTokenizer;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The synthetic world: deterministic, consistent ground truth, held-out phrasings, a tokenizer that covers it. */
+class WorldTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sameSeedGivesIdenticalSamples() {
+        List<Sample> a = new WorldGenerator(48, Phrasings.TRAIN, 5).next(20);
+        List<Sample> b = new WorldGenerator(48, Phrasings.TRAIN, 5).next(20);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(b.get(i).instruction()).isEqualTo(a.get(i).instruction());
+            assertThat(b.get(i).answer()).isEqualTo(a.get(i).answer());
+            BufferedImage ia = a.get(i).scene().render();
+            BufferedImage ib = b.get(i).scene().render();
+            assertThat(ib.getRGB(0, 0, 48, 48, null, 0, 48)).containsExactly(ia.getRGB(0, 0, 48, 48, null, 0, 48));
+        }
+    }
+
+    @Test
+    void heldOutPhrasingsAreNeverTrainingPhrasingsAndUseOnlyKnownWords() {
+        Set<String> trainWords = new HashSet<>();
+        for (Phrasings.Task t : Phrasings.Task.values()) {
+            for (String p : Phrasings.TRAIN.get(t)) {
+                trainWords.addAll(List.of(p.split("\\s+")));
+            }
+        }
+        for (Phrasings.Task t : Phrasings.Task.values()) {
+            for (String p : Phrasings.TEST.get(t)) {
+                assertThat(Phrasings.TRAIN.get(t)).doesNotContain(p);
+                for (String w : p.split("\\s+")) {
+                    assertThat(trainWords).as("word '%s' of held-out phrasing '%s'", w, p).contains(w);
+                }
+            }
+        }
+    }
+
+    @Test
+    void masksBoxesAndAnswersAgreeWithTheRenderedPixels() {
+        for (Sample s : new WorldGenerator(48, Phrasings.TRAIN, 9).next(60)) {
+            if (s.task() == Phrasings.Task.SEGMENT) {
+                var mask = s.mask().orElseThrow();
+                Box box = s.boxes().get(0);
+                int inside = 0;
+                for (int y = 0; y < 48; y++) {
+                    for (int x = 0; x < 48; x++) {
+                        if (mask.get(x, y)) {
+                            assertThat(x).isBetween((int) box.x1(), (int) box.x2() - 1);
+                            assertThat(y).isBetween((int) box.y1(), (int) box.y2() - 1);
+                            inside++;
+                        }
+                    }
+                }
+                assertThat(inside).isPositive();
+                assertThat(s.answer()).startsWith("<task_seg>").contains(WorldGenerator.boxTokens(box, 48));
+            }
+        }
+    }
+
+    @Test
+    void tokenizerCoversEveryPromptAndAnswerWithoutUnknownTokens() {
+        WorldTokenizer.write(tmp);
+        try (UnimllmTokenizer tok = UnimllmTokenizer.load(tmp)) {
+            int unk = tok.tokenId("<unk>");
+            for (Sample s : new WorldGenerator(48, Phrasings.TEST, 3).next(100)) {
+                String text = ChatTemplate.LLAVA_PLAIN.prompt(s.instruction(), "<image>") + " " + s.answer();
+                int[] ids = tok.encode(text, true);
+                assertThat(ids).doesNotContain(unk);
+                assertThat(ids[0]).isEqualTo(tok.bosId().getAsInt());
+                assertThat(tok.decode(ids, false).replace(" ", ""))
+                        .isEqualTo(("<s>" + text).replace(" ", "").replace("\n", ""));
+            }
+            int[] box = tok.encode("<box>120,80</box>", false);
+            assertThat(box).hasSize(8);
+            assertThat(tok.isSpecial(box[0])).isTrue();
+        }
+    }
+}

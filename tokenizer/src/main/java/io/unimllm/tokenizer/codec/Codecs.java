@@ -1,6 +1,7 @@
 package io.unimllm.tokenizer.codec;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -27,8 +28,14 @@ public final class Codecs {
         return BY_NAME.keySet();
     }
 
+    /** One instance of every codec, in the order of {@link #names()}. */
+    public static List<GroundingCodec> all() {
+        return BY_NAME.values().stream().map(Supplier::get).toList();
+    }
+
     /**
-     * The codec with this name (case-insensitive; {@code _} and {@code -} are interchangeable).
+     * The codec with this name; case, {@code -} and {@code _} are ignored ({@code "Kosmos-2"}, {@code "qwen_vl"}
+     * and {@code "qwenvl"} all work).
      *
      * @throws IllegalArgumentException for an unknown name, listing the known ones
      */
@@ -36,10 +43,16 @@ public final class Codecs {
         if (name == null) {
             throw new IllegalArgumentException("grounding codec name is missing; known: " + names());
         }
-        Supplier<GroundingCodec> s = BY_NAME.get(name.strip().toLowerCase(Locale.ROOT).replace('_', '-'));
-        if (s == null) {
-            throw new IllegalArgumentException("unknown grounding codec '" + name + "'; known: " + names());
+        String wanted = normalise(name);
+        for (Map.Entry<String, Supplier<GroundingCodec>> e : BY_NAME.entrySet()) {
+            if (normalise(e.getKey()).equals(wanted)) {
+                return e.getValue().get();
+            }
         }
-        return s.get();
+        throw new IllegalArgumentException("unknown grounding codec '" + name + "'; known: " + names());
+    }
+
+    private static String normalise(String name) {
+        return name.strip().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
     }
 }

@@ -124,6 +124,8 @@ class DialectExamplesTest {
     @Test
     void codecNamesAreCaseInsensitiveAndUnknownNamesListTheKnownOnes() {
         assertThat(Codecs.byName("Qwen_VL")).isInstanceOf(QwenVlCodec.class);
+        assertThat(Codecs.byName("kosmos-2")).isInstanceOf(Kosmos2Codec.class);
+        assertThat(Codecs.all()).extracting(GroundingCodec::name).containsExactlyElementsOf(Codecs.names());
         assertThat(Codecs.names()).containsExactly("unimllm", "florence2", "florence2-seg", "paligemma", "qwen-vl",
                 "kosmos2", "shikra");
         assertThatThrownBy(() -> Codecs.byName("llava")).isInstanceOf(IllegalArgumentException.class)

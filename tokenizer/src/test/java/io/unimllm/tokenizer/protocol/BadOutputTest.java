@@ -39,9 +39,11 @@ class BadOutputTest {
 
     @Test
     void unknownTaskTokenIsDroppedAndItsArgumentsStayText() {
-        ParsedOutput out = parse("unimllm", "<task_paint>paint it</task> ok", 0, Kind.UNKNOWN_TASK_TOKEN);
+        ParsedOutput out = parse("unimllm", "<task_paint>paint it</task><box>1,2,3,4</box> ok", 0,
+                Kind.UNKNOWN_TASK_TOKEN);
 
-        assertThat(out.segments()).containsExactly(new TextSpan("paint it ok"));
+        assertThat(out.segments()).containsExactly(new TextSpan("paint it"),
+                new FreeGrounding(Grounding.of(box(1.5, 1.25, 3.5, 2.25))), new TextSpan(" ok"));
         assertThat(out.warnings().get(0).message()).contains("<task_paint>");
     }
 

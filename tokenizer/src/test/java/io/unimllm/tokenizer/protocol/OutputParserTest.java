@@ -70,6 +70,18 @@ class OutputParserTest {
     }
 
     @Test
+    void taskTokensCombineWithAnyDialect() {
+        OutputParser p = new OutputParser(TaskVocabulary.defaults(), Codecs.byName("qwen-vl"), true, W, H);
+
+        ParsedOutput out = p.parse("<task_seg>dog</task><ref>dog</ref><box>(1,2),(3,4)</box>");
+
+        assertThat(out.tasks()).singleElement().satisfies(t -> {
+            assertThat(t.taskType()).isEqualTo("segment");
+            assertThat(t.groundings()).containsExactly(Grounding.of(new Box(1, 1, 3, 2), "dog"));
+        });
+    }
+
+    @Test
     void groundingsOutsideTasksAreFreeGroundings() {
         ParsedOutput out = parser.parse("The cup <box>10,20,30,40</box> is left of the plate <box>50,60,70,80</box>.");
 

@@ -154,4 +154,25 @@ class StreamingEquivalenceTest {
         }
         assertThat(withWarnings).as("the generator must exercise broken output").isGreaterThan(ANSWERS / 10);
     }
+
+    @ParameterizedTest
+    @MethodSource("codecNames")
+    void randomCharacterSoupNeverThrowsLenientlyAndStreamsAlike(String codecName) {
+        GroundingCodec codec = Codecs.byName(codecName);
+        String[] alphabet = {"<", ">", "/", "[", "]", ";", ",", ".", "-", "0", "1", "9", " ", "\n", "_", "(", ")",
+            "box", "loc", "task", "seg", "poly", "ref", "object", "phrase", "patch_index", "point", "sep", "0.5"};
+        Random r = new Random(codecName.hashCode() + 2);
+        OutputParser p = new OutputParser(codec, TaskVocabulary.defaults(), W, H);
+        for (int a = 0; a < 1000; a++) {
+            StringBuilder sb = new StringBuilder();
+            int n = r.nextInt(40);
+            for (int k = 0; k < n; k++) {
+                sb.append(alphabet[r.nextInt(alphabet.length)]);
+            }
+            String text = sb.toString();
+            Object whole = outcome(p, List.of(text));
+            assertThat(whole).as(text).isInstanceOf(ParsedOutput.class);
+            assertThat(outcome(p, randomSplit(text, r))).as(text).isEqualTo(whole);
+        }
+    }
 }

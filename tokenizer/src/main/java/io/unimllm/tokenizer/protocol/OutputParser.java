@@ -18,8 +18,11 @@ import java.util.Optional;
  * <p>Streaming: call {@link #feed(int, String)} with each generated token's decoded piece (special tokens appear
  * verbatim, e.g. {@code "<task_seg>"}), then {@link #finish()}. The parser is a hand-written scanner that decides
  * nothing before it has seen enough text, so any split of the same text into pieces yields the same
- * {@link ParsedOutput} as {@link #parse(String)}. A parser holds one answer's state: not thread-safe; it resets
- * after {@link #finish()}, and after a {@link ProtocolException} it must be {@link #reset()}.
+ * {@link ParsedOutput} as {@link #parse(String)}. A task's groundings are those inside it and those right after
+ * its {@code </task>} (whitespace between), so its {@link TaskCall} is emitted when the next other character
+ * arrives. In strict mode the {@link ProtocolException} is thrown by the {@code feed} call that reveals the
+ * problem. A parser holds one answer's state: not thread-safe; it resets after {@link #finish()}, and after a
+ * {@link ProtocolException} it must be {@link #reset()}.
  */
 public final class OutputParser {
     private final GroundingCodec codec;

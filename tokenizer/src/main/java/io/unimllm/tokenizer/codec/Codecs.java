@@ -1,32 +1,58 @@
 package io.unimllm.tokenizer.codec;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
-/** The codecs unimllm knows, by the names used in unimllm.json. */
+/** Looks codecs up by the name a model's {@code unimllm.json} gives in {@code "grounding_codec"}. */
 public final class Codecs {
-    private Codecs() {
+    private static final Map<String, Supplier<GroundingCodec>> BY_NAME = new LinkedHashMap<>();
+
+    static {
+        BY_NAME.put("unimllm", UnimllmCodec::new);
+        BY_NAME.put("florence2", () -> new Florence2Codec(Florence2Codec.Mode.DETECTION));
+        BY_NAME.put("florence2-seg", () -> new Florence2Codec(Florence2Codec.Mode.SEGMENTATION));
+        BY_NAME.put("paligemma", PaliGemmaCodec::new);
+        BY_NAME.put("qwen-vl", QwenVlCodec::new);
+        BY_NAME.put("kosmos2", Kosmos2Codec::new);
+        BY_NAME.put("shikra", ShikraCodec::new);
     }
 
-    /** Every codec: unimllm, florence2, paligemma, qwen-vl, kosmos-2, shikra. */
+    private Codecs() {}
+
+    /** The names {@link #byName} accepts. */
+    public static Set<String> names() {
+        return BY_NAME.keySet();
+    }
+
+    /** One instance of every codec, in the order of {@link #names()}. */
     public static List<GroundingCodec> all() {
-        return List.of(new UnimllmCodec(), LocTokenCodec.florence2(), LocTokenCodec.paligemma(), new QwenVlCodec(),
-                new Kosmos2Codec(), new ShikraCodec());
+        return BY_NAME.values().stream().map(Supplier::get).toList();
     }
 
     /**
-     * The codec of a name.
+     * The codec with this name; case, {@code -} and {@code _} are ignored ({@code "Kosmos-2"}, {@code "qwen_vl"}
+     * and {@code "qwenvl"} all work).
      *
      * @throws IllegalArgumentException for an unknown name, listing the known ones
      */
     public static GroundingCodec byName(String name) {
-        String n = name.toLowerCase(Locale.ROOT).replace("_", "-");
-        for (GroundingCodec c : all()) {
-            if (c.name().equals(n) || c.name().replace("-", "").equals(n.replace("-", ""))) {
-                return c;
+        if (name == null) {
+            throw new IllegalArgumentException("grounding codec name is missing; known: " + names());
+        }
+        String wanted = normalise(name);
+        for (Map.Entry<String, Supplier<GroundingCodec>> e : BY_NAME.entrySet()) {
+            if (normalise(e.getKey()).equals(wanted)) {
+                return e.getValue().get();
             }
         }
-        throw new IllegalArgumentException("unknown grounding codec '" + name + "'; known: "
-                + all().stream().map(GroundingCodec::name).toList());
+        throw new IllegalArgumentException("unknown grounding codec '" + name + "'; known: " + names());
+    }
+
+    private static String normalise(String name) {
+        return name.strip().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
     }
 }

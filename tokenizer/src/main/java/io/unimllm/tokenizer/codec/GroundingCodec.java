@@ -1,55 +1,78 @@
 package io.unimllm.tokenizer.codec;
 
 import io.unimllm.geometry.Grounding;
-import io.unimllm.tokenizer.protocol.ParseWarning;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One dialect of writing regions as text, both directions: {@link #encode} writes a region the way the model family
- * prints it (for training data), {@link #scan} finds the regions a model printed and turns them into pixel-space
- * {@link Grounding}s of the original image. Implementations are stateless and thread-safe.
+ * Writes and reads the regions of one grounding dialect (unimllm's {@code <box>}, Florence-2's {@code <loc_N>},
+ * PaliGemma's {@code <locNNNN>}, ...). Coordinates on the Java side are always continuous pixels of the original
+ * image (see {@code io.unimllm.geometry}); a codec owns the quantisation into the dialect's integer or decimal
+ * codes. Implementations are immutable and thread-safe. See docs/protocol.md for each dialect's grammar.
  */
 public interface GroundingCodec {
-    /** Dialect name as used in unimllm.json's {@code codec} field. */
+
+    /** The name {@link Codecs#byName(String)} knows this codec by. */
     String name();
 
     /**
-     * Writes a region of an image of the given size in this dialect.
+     * Writes one grounding as the model would.
      *
-     * @throws IllegalArgumentException for a geometry the dialect cannot express
+     * @throws IllegalArgumentException when the dialect cannot express the geometry, or the image size is not positive
      */
-    String encode(Grounding grounding, int width, int height);
+    String encode(Grounding grounding, int imageWidth, int imageHeight);
 
-    /**
-     * Finds every region written in {@code text}.
-     *
-     * @param finished false while the text is still being generated: a construct cut off at the end is then pending
-     *     (reported through {@link Scan#pendingFrom()}), not malformed
-     */
-    Scan scan(String text, int width, int height, boolean finished);
+    /** What joins consecutive groundings in {@link #encodeAll}. */
+    String separator();
 
-    /**
-     * A region found in text.
-     *
-     * @param start offset of its first character
-     * @param end offset after its last character
-     * @param grounding the region in pixels
-     */
-    record Match(int start, int end, Grounding grounding) {
+    /** Writes several groundings joined by {@link #separator()}. */
+    default String encodeAll(List<Grounding> groundings, int imageWidth, int imageHeight) {
+        StringBuilder sb = new StringBuilder();
+        for (Grounding g : groundings) {
+            if (!sb.isEmpty()) {
+                sb.append(separator());
+            }
+            sb.append(encode(g, imageWidth, imageHeight));
+        }
+        return sb.toString();
     }
 
     /**
-     * The result of a scan.
+     * Looks for one grounding expression starting exactly at {@code from}. Never throws on bad text: malformed
+     * expressions come back as a {@link ScanResult.Match} with no groundings and a warning.
      *
-     * @param matches regions in text order
-     * @param warnings constructs repaired or dropped
-     * @param pendingFrom offset of an unfinished construct at the end, or the text length when there is none
+     * @param text the text generated so far
+     * @param from where to look, {@code 0 <= from < text.length()}
+     * @param endOfInput whether {@code text} is complete; when false the codec answers {@link ScanResult#NEED_MORE}
+     *     instead of deciding on a prefix
      */
-    record Scan(List<Match> matches, List<ParseWarning> warnings, int pendingFrom) {
-        /** Copies the lists. */
-        public Scan {
-            matches = List.copyOf(matches);
-            warnings = List.copyOf(warnings);
+    ScanResult scan(CharSequence text, int from, boolean endOfInput, int imageWidth, int imageHeight);
+
+    /** The characters a grounding expression of this dialect can start with (a cheap pre-filter). */
+    String startChars();
+
+    /**
+     * Decodes every grounding in a complete text, leniently (malformed expressions are skipped; use
+     * {@code OutputParser} to see why).
+     */
+    default List<Grounding> decode(String text, int imageWidth, int imageHeight) {
+        Quantizer.checkSize(imageWidth, imageHeight);
+        List<Grounding> out = new ArrayList<>();
+        int i = 0;
+        int textStart = 0;
+        while (i < text.length()) {
+            if (startChars().indexOf(text.charAt(i)) >= 0
+                    && scan(text, i, true, imageWidth, imageHeight) instanceof ScanResult.Match m) {
+                String label = m.labelFromPrecedingText() ? text.substring(textStart, i).strip() : "";
+                for (Grounding g : m.groundings()) {
+                    out.add(label.isEmpty() || g.label().isPresent() ? g : Grounding.of(g.geometry(), label));
+                }
+                i = m.end();
+                textStart = i;
+            } else {
+                i++;
+            }
         }
+        return out;
     }
 }

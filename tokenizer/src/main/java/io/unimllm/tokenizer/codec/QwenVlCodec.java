@@ -1,104 +1,97 @@
 package io.unimllm.tokenizer.codec;
 
 import io.unimllm.geometry.Box;
+import io.unimllm.geometry.Geometry;
 import io.unimllm.geometry.Grounding;
 import io.unimllm.tokenizer.protocol.ParseWarning;
+import io.unimllm.tokenizer.protocol.ParseWarning.Kind;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Qwen-VL: {@code <ref>phrase</ref><box>(x1,y1),(x2,y2)</box>}, integers 0..1000 relative to the image (decoded as
- * {@code v / 1000 * size}); the {@code <ref>} part is optional and becomes the label.
+ * Qwen-VL's dialect: {@code <ref>the dog</ref><box>(120,300),(560,880)</box>}, integers {@code 0..1000} on a grid
+ * whose 0 and 1000 lie on the image edges, x first. Encode {@code round(v / size * 1000)}; decode
+ * {@code q * size / 1000} (as Qwen-VL's own drawing code). A {@code <ref>} may be followed by several boxes; a
+ * {@code <ref>} without a box is plain text.
  */
-public final class QwenVlCodec implements GroundingCodec {
+public final class QwenVlCodec extends AbstractCodec {
+    /** Grid divisions per image side; codes run 0..SCALE. */
+    public static final int SCALE = 1000;
+
     @Override
     public String name() {
         return "qwen-vl";
     }
 
-    private static int q(double v, int size) {
-        return (int) Math.max(0, Math.min(1000, Math.round(v / size * 1000)));
+    @Override
+    public String separator() {
+        return "";
     }
 
     @Override
-    public String encode(Grounding g, int w, int h) {
-        if (!(g.geometry() instanceof Box b)) {
-            throw new IllegalArgumentException("Qwen-VL writes boxes only");
+    public String startChars() {
+        return "<";
+    }
+
+    @Override
+    protected List<String> openers() {
+        return List.of("<ref>", "<box>");
+    }
+
+    @Override
+    public String encode(Grounding grounding, int w, int h) {
+        Quantizer.checkSize(w, h);
+        Geometry g = grounding.geometry();
+        if (!(g instanceof Box b)) {
+            throw new IllegalArgumentException("the Qwen-VL dialect cannot write " + g.getClass().getSimpleName());
         }
-        return g.label().map(l -> "<ref>" + l + "</ref>").orElse("") + "<box>(" + q(b.x1(), w) + "," + q(b.y1(), h)
-                + "),(" + q(b.x2(), w) + "," + q(b.y2(), h) + ")</box>";
+        String ref = grounding.label().map(l -> "<ref>" + l + "</ref>").orElse("");
+        return ref + "<box>(" + Quantizer.gridRound(b.x1(), w, SCALE, SCALE) + ","
+                + Quantizer.gridRound(b.y1(), h, SCALE, SCALE) + "),(" + Quantizer.gridRound(b.x2(), w, SCALE, SCALE)
+                + "," + Quantizer.gridRound(b.y2(), h, SCALE, SCALE) + ")</box>";
     }
 
     @Override
-    public Scan scan(String s, int w, int h, boolean finished) {
-        List<Match> matches = new ArrayList<>();
+    protected ScanResult scanAt(Cursor c, int w, int h) {
+        int at = c.pos;
+        String label = null;
+        if (c.accept("<ref>")) {
+            label = c.readUntilAny("<").strip();
+            if (!c.accept("</ref>")) {
+                if (c.atEof() || c.truncatedPrefixOf("</ref>")) {
+                    c.toEnd();
+                    return match(c, List.of(), List.of(ParseWarning.at(Kind.UNTERMINATED_GROUNDING, at,
+                            "output ends inside <ref> before </ref>; dropped")));
+                }
+                return ScanResult.NO_MATCH;
+            }
+        }
+        if (!c.lookingAt("<box>")) {
+            return ScanResult.NO_MATCH;
+        }
         List<ParseWarning> warnings = new ArrayList<>();
-        int pending = s.length();
-        int i = 0;
-        while (i < s.length()) {
-            int ref = s.indexOf("<ref>", i);
-            int box = s.indexOf("<box>", i);
-            int start = ref >= 0 && (box < 0 || ref < box) ? ref : box;
-            if (start < 0) {
-                int partial = TagTail.partialTagAt(s, i, "<ref>", "<box>");
-                if (partial >= 0 && !finished) {
-                    pending = partial;
-                }
+        List<Grounding> out = new ArrayList<>();
+        while (c.lookingAt("<box>")) {
+            int t = c.pos;
+            c.accept("<box>");
+            Numbers n = readInts(c, t, "<box>", "</box>", "(),");
+            if (!n.ok()) {
+                warnings.add(n.problem());
                 break;
             }
-            String label = null;
-            int boxStart = start;
-            if (start == ref) {
-                int refEnd = s.indexOf("</ref>", ref);
-                if (refEnd < 0) {
-                    if (!finished) {
-                        pending = start;
-                    } else {
-                        warnings.add(new ParseWarning("unterminated <ref> dropped", start));
-                    }
-                    break;
-                }
-                label = s.substring(ref + 5, refEnd).strip();
-                boxStart = s.indexOf("<box>", refEnd);
-                if (boxStart < 0 || !s.substring(refEnd + 6, boxStart).isBlank()) {
-                    if (boxStart < 0 && !finished) {
-                        pending = start;
-                        break;
-                    }
-                    i = refEnd + 6; // a reference without a box: plain text
-                    continue;
-                }
+            if (n.values().size() != 4) {
+                warnings.add(arity(t, "Qwen-VL <box>", n.values().size(), "4"));
+                continue;
             }
-            int end = s.indexOf("</box>", boxStart);
-            if (end < 0) {
-                if (!finished) {
-                    pending = start;
-                } else {
-                    warnings.add(new ParseWarning("unterminated <box> dropped", boxStart));
-                }
-                break;
+            long[] q = new long[4];
+            for (int i = 0; i < 4; i++) {
+                q[i] = clampWarn(n.values().get(i), 0, SCALE, n.positions().get(i), "Qwen-VL <box>", warnings);
             }
-            String body = s.substring(boxStart + 5, end).replaceAll("[\\s()]", "");
-            String[] p = body.split(",", -1);
-            int[] v = new int[4];
-            boolean ok = p.length == 4;
-            for (int k = 0; ok && k < 4; k++) {
-                v[k] = Bins.parseInt(p[k]);
-                ok = v[k] >= 0 && v[k] <= 1000;
-            }
-            if (!ok) {
-                warnings.add(new ParseWarning("Qwen-VL box '" + s.substring(boxStart + 5, end)
-                        + "' is not (x1,y1),(x2,y2) with integers 0..1000; dropped", boxStart));
-            } else {
-                if (v[2] < v[0] || v[3] < v[1]) {
-                    warnings.add(new ParseWarning("Qwen-VL box has swapped corners; swapped back", boxStart));
-                }
-                Box b = new Box(Math.min(v[0], v[2]) / 1000.0 * w, Math.min(v[1], v[3]) / 1000.0 * h,
-                        Math.max(v[0], v[2]) / 1000.0 * w, Math.max(v[1], v[3]) / 1000.0 * h);
-                matches.add(new Match(start, end + 6, label == null ? Grounding.of(b) : Grounding.of(b, label)));
-            }
-            i = end + 6;
+            q = orderCorners(q, t, "Qwen-VL <box>", warnings);
+            Box b = new Box(Quantizer.gridValue(q[0], w, SCALE), Quantizer.gridValue(q[1], h, SCALE),
+                    Quantizer.gridValue(q[2], w, SCALE), Quantizer.gridValue(q[3], h, SCALE));
+            out.add(label == null || label.isEmpty() ? Grounding.of(b) : Grounding.of(b, label));
         }
-        return new Scan(matches, warnings, pending);
+        return match(c, out, warnings);
     }
 }

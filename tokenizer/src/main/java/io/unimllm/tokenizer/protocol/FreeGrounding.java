@@ -1,11 +1,15 @@
 package io.unimllm.tokenizer.protocol;
 
 import io.unimllm.geometry.Grounding;
+import java.util.Objects;
 
 /**
- * A region the answer names outside any task (for example a grounded caption).
+ * A region the model wrote outside any task (for example in a plain captioning or detection answer).
  *
- * @param grounding the region in pixel space, with its label when the dialect carries one
+ * @param grounding the decoded region in pixels of the original image
  */
 public record FreeGrounding(Grounding grounding) implements Segment {
+    public FreeGrounding {
+        Objects.requireNonNull(grounding, "grounding");
+    }
 }

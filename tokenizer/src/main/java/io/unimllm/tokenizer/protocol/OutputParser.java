@@ -2,254 +2,478 @@ package io.unimllm.tokenizer.protocol;
 
 import io.unimllm.geometry.Grounding;
 import io.unimllm.tokenizer.codec.GroundingCodec;
+import io.unimllm.tokenizer.codec.ScanResult;
+import io.unimllm.tokenizer.protocol.ParseWarning.Kind;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
- * Turns a model's answer into {@link Segment}s: text spans, {@link TaskCall}s and free groundings.
+ * Turns a model's generated text into text spans, {@link TaskCall}s and free groundings, following unimllm's task
+ * protocol (docs/protocol.md) with groundings in one {@link GroundingCodec}'s dialect.
  *
- * <p>Grammar (unimllm protocol; regions in the configured codec's dialect):
- * <pre>
- * answer    = { text | task | region }
- * task      = TASK_TOKEN [ arguments ] "&lt;/task&gt;" { ws region }
- * region    = codec-specific, e.g. "&lt;box&gt;" int "," int "," int "," int "&lt;/box&gt;"
- * </pre>
- * Lenient outcomes, each with a {@link ParseWarning} (strict mode throws {@link ProtocolException} instead):
- * an unknown task token ({@code <task_xyz>}) and its arguments and regions are dropped; a task whose arguments are
- * not closed by {@code </task>} ends at the next region or task; malformed regions are repaired or dropped by the
- * codec; a construct cut off at the end of a finished answer (max length reached) is dropped.
- *
- * <p>Use {@link #feed} + {@link #finish} on a token stream (pieces as the detokenizer emits them, special tokens
- * written out) or {@link #parse(String)} on a finished answer; both give the same result.
+ * <p>Streaming: call {@link #feed(int, String)} with each generated token's decoded piece (special tokens appear
+ * verbatim, e.g. {@code "<task_seg>"}), then {@link #finish()}. The parser is a hand-written scanner that decides
+ * nothing before it has seen enough text, so any split of the same text into pieces yields the same
+ * {@link ParsedOutput} as {@link #parse(String)}. A task's groundings are those inside it and those right after
+ * its {@code </task>} (whitespace between), so its {@link TaskCall} is emitted when the next other character
+ * arrives. In strict mode the {@link ProtocolException} is thrown by the {@code feed} call that reveals the
+ * problem. A parser holds one answer's state: not thread-safe; it resets after {@link #finish()}, and after a
+ * {@link ProtocolException} it must be {@link #reset()}.
  */
 public final class OutputParser {
-    private static final String TASK_PREFIX = "<task_";
-
-    private final TaskVocabulary vocabulary;
     private final GroundingCodec codec;
-    private final boolean strict;
-    private final int width;
-    private final int height;
-    private final StringBuilder text = new StringBuilder();
-    private final TreeMap<Integer, Integer> tokenAt = new TreeMap<>();
-    private Map<Integer, float[]> hidden = Map.of();
+    private final TaskVocabulary vocabulary;
+    private final int imageWidth;
+    private final int imageHeight;
+    private final ParserOptions options;
+    private final String startChars;
+    private final List<String> literals;
+
+    // One answer's state.
+    private final StringBuilder buf = new StringBuilder();
+    private final List<Integer> pieceStarts = new ArrayList<>();
+    private final List<Integer> pieceTokens = new ArrayList<>();
+    private final Map<Integer, float[]> hidden = new HashMap<>();
+    private final List<Segment> segments = new ArrayList<>();
+    private final List<ParseWarning> warnings = new ArrayList<>();
+    private final StringBuilder pendingText = new StringBuilder();
+    private int pos;
+    private OpenTask task;
+    private boolean inUnknownTask;
+
+    private static final class OpenTask {
+        final String type;
+        final int tokenIndex;
+        final StringBuilder args = new StringBuilder();
+        final List<Grounding> groundings = new ArrayList<>();
+        /** Whitespace after {@code </task>} while regions written right after it may still follow. */
+        final StringBuilder trailing = new StringBuilder();
+        int argsSinceGrounding;
+        boolean ended;
+
+        OpenTask(String type, int tokenIndex) {
+            this.type = type;
+            this.tokenIndex = tokenIndex;
+        }
+    }
+
+    /** A lenient parser for an image of the given size. */
+    public OutputParser(GroundingCodec codec, TaskVocabulary vocabulary, int imageWidth, int imageHeight) {
+        this(codec, vocabulary, imageWidth, imageHeight, ParserOptions.defaults());
+    }
+
+    /** A parser for an image of the given size, strict or lenient. */
+    public OutputParser(TaskVocabulary vocabulary, GroundingCodec codec, boolean strict, int imageWidth,
+            int imageHeight) {
+        this(codec, vocabulary, imageWidth, imageHeight, ParserOptions.strict(strict));
+    }
 
     /**
-     * @param width width of the original image (regions are decoded into its pixel space)
-     * @param height height of the original image
+     * A parser for answers about an image of {@code imageWidth x imageHeight} pixels (the original image, which the
+     * groundings are decoded into).
      */
-    public OutputParser(TaskVocabulary vocabulary, GroundingCodec codec, boolean strict, int width, int height) {
-        this.vocabulary = vocabulary;
-        this.codec = codec;
-        this.strict = strict;
-        this.width = width;
-        this.height = height;
-    }
-
-    /** Appends the decoded text of generated token {@code tokenIndex} (may be empty). */
-    public OutputParser feed(int tokenIndex, String piece) {
-        if (!piece.isEmpty()) {
-            tokenAt.put(text.length(), tokenIndex);
-            text.append(piece);
+    public OutputParser(GroundingCodec codec, TaskVocabulary vocabulary, int imageWidth, int imageHeight,
+            ParserOptions options) {
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.vocabulary = Objects.requireNonNull(vocabulary, "vocabulary");
+        this.options = Objects.requireNonNull(options, "options");
+        if (imageWidth <= 0 || imageHeight <= 0) {
+            throw new IllegalArgumentException("image size must be positive: " + imageWidth + "x" + imageHeight);
         }
-        return this;
+        this.imageWidth = imageWidth;
+        this.imageHeight = imageHeight;
+        StringBuilder sc = new StringBuilder(codec.startChars()).append('<');
+        List<String> lits = new ArrayList<>(vocabulary.tokens());
+        lits.add(TaskVocabulary.TASK_END);
+        for (String t : lits) {
+            sc.append(t.charAt(0));
+        }
+        this.startChars = sc.toString();
+        this.literals = List.copyOf(lits);
     }
 
-    /** Hidden states of kept tokens by generated-token index, attached to the task calls they belong to. */
+    /** Parses a complete answer (token indices unknown: -1). */
+    public ParsedOutput parse(String fullText) {
+        reset();
+        feed(-1, fullText);
+        return finish();
+    }
+
+    /**
+     * Parses a complete answer given as its generated pieces; piece {@code i} is token {@code i}, and a task call
+     * gets the hidden state stored under its task token's index, if any.
+     */
+    public ParsedOutput parse(List<String> pieces, Map<Integer, float[]> hiddenStatesByTokenIndex) {
+        reset();
+        for (int i = 0; i < pieces.size(); i++) {
+            float[] h = hiddenStatesByTokenIndex == null ? null : hiddenStatesByTokenIndex.get(i);
+            feed(i, pieces.get(i), h);
+        }
+        return finish();
+    }
+
+    /** Feeds one generated token's text; returns the segments this completed (possibly none). */
+    public List<Segment> feed(int tokenIndex, String piece) {
+        return feed(tokenIndex, piece, null);
+    }
+
+    /**
+     * Feeds one generated token's text with its last-layer hidden state (kept for a task call whose task token this
+     * is; may be null); returns the segments this completed.
+     *
+     * @throws ProtocolException in strict mode, on the first protocol violation
+     */
+    public List<Segment> feed(int tokenIndex, String piece, float[] hiddenState) {
+        Objects.requireNonNull(piece, "piece");
+        if (hiddenState != null) {
+            hidden.put(tokenIndex, hiddenState);
+        }
+        if (piece.isEmpty()) {
+            return List.of();
+        }
+        pieceStarts.add(buf.length());
+        pieceTokens.add(tokenIndex);
+        buf.append(piece);
+        int before = segments.size();
+        run(false);
+        return List.copyOf(segments.subList(before, segments.size()));
+    }
+
+    /**
+     * Hidden states by generated-token index, for when they are known only after generation: {@link #finish()}
+     * attaches each task token's state to its task call. Returns this parser.
+     */
     public OutputParser hiddenStates(Map<Integer, float[]> byTokenIndex) {
-        this.hidden = Map.copyOf(byTokenIndex);
+        hidden.putAll(byTokenIndex);
         return this;
     }
 
-    /** What is complete so far: constructs still open at the end are left out (not reported as errors). */
-    public ParsedOutput snapshot() {
-        return parse(text.toString(), false);
-    }
-
-    /** Parses everything fed, treating the answer as finished. */
+    /**
+     * Ends the answer: decides what was left undecided, closes an open task, and returns the whole result. The
+     * parser is then ready for the next answer.
+     *
+     * @throws ProtocolException in strict mode, on the first protocol violation
+     */
     public ParsedOutput finish() {
-        return parse(text.toString(), true);
-    }
-
-    /** Parses a finished answer. */
-    public ParsedOutput parse(String answer) {
-        return parse(answer, true);
-    }
-
-    private ParsedOutput parse(String s, boolean finished) {
-        List<Segment> out = new ArrayList<>();
-        List<ParseWarning> warnings = new ArrayList<>();
-        int end = s.length();
-        if (!finished) {
-            end = Math.min(end, pendingTail(s));
+        run(true);
+        if (task != null && task.ended) {
+            endTask();
+        } else if (task != null) {
+            warn(Kind.UNTERMINATED_TASK, buf.length(), "output ends inside task " + task.type
+                    + " before " + TaskVocabulary.TASK_END + "; closed at the end");
+            closeTask();
         }
-        int i = 0;
-        while (i < end) {
-            int task = s.indexOf(TASK_PREFIX, i);
-            if (task >= end) {
-                task = -1;
+        flushText();
+        List<Segment> withHidden = new ArrayList<>(segments.size());
+        for (Segment seg : segments) {
+            if (seg instanceof TaskCall t && t.hiddenState().isEmpty() && hidden.containsKey(t.tokenIndex())) {
+                seg = new TaskCall(t.taskType(), t.arguments(), t.groundings(), Optional.of(hidden.get(t.tokenIndex())),
+                        t.tokenIndex());
             }
-            int stop = task < 0 ? end : task;
-            i = regionsAndText(s, i, stop, out, warnings, finished || stop < end);
-            if (task < 0) {
-                break;
-            }
-            int close = s.indexOf('>', task);
-            if (close < 0 || close >= end) {
-                if (finished) {
-                    warn(warnings, new ParseWarning("task token cut off at the end of the answer; dropped", task));
-                }
-                break;
-            }
-            String token = s.substring(task, close + 1);
-            Optional<String> type = vocabulary.taskType(token);
-            int argsStart = close + 1;
-            int argsEnd = s.indexOf(TaskVocabulary.END, argsStart);
-            int nextTask = s.indexOf(TASK_PREFIX, argsStart);
-            int firstRegion = firstRegion(s, argsStart);
-            int bound = minPositive(nextTask, firstRegion, end);
-            int after;
-            String args;
-            if (argsEnd >= 0 && argsEnd < bound) {
-                args = s.substring(argsStart, argsEnd);
-                after = argsEnd + TaskVocabulary.END.length();
-            } else {
-                if (!finished && bound == end) {
-                    break; // arguments still being generated
-                }
-                warn(warnings, new ParseWarning("arguments of " + token + " not closed by </task>; ended at the next "
-                        + "region, task or end of answer", task));
-                args = s.substring(argsStart, bound);
-                after = bound;
-            }
-            List<Grounding> groundings = new ArrayList<>();
-            int j = after;
-            while (true) {
-                int k = skipSpace(s, j);
-                if (k >= end || !startsRegion(s, k)) {
-                    break;
-                }
-                GroundingCodec.Scan scan = codec.scan(s.substring(k, end), width, height, finished);
-                if (scan.matches().isEmpty() || scan.matches().get(0).start() != 0) {
-                    scan.warnings().forEach(w -> warn(warnings, shift(w, k)));
-                    j = scan.matches().isEmpty() ? (scan.pendingFrom() + k) : k + scan.matches().get(0).start();
-                    if (scan.matches().isEmpty()) {
-                        break;
-                    }
+            withHidden.add(seg);
+        }
+        ParsedOutput out = new ParsedOutput(withHidden, warnings);
+        reset();
+        return out;
+    }
+
+    /** Forgets the current answer. */
+    public void reset() {
+        buf.setLength(0);
+        pieceStarts.clear();
+        pieceTokens.clear();
+        hidden.clear();
+        segments.clear();
+        warnings.clear();
+        pendingText.setLength(0);
+        pos = 0;
+        task = null;
+        inUnknownTask = false;
+    }
+
+    // ---- scanning ----
+
+    private static final int NO = -1;
+    private static final int NEED_MORE = -2;
+    private static final int TRUNCATED = -3;
+
+    private void run(boolean eoi) {
+        int len = buf.length();
+        while (pos < len) {
+            char ch = buf.charAt(pos);
+            if (task != null && task.ended) {
+                // regions right after </task> (only whitespace between) still belong to the task
+                if (Character.isWhitespace(ch)) {
+                    task.trailing.append(ch);
+                    pos++;
                     continue;
                 }
-                GroundingCodec.Match m = scan.matches().get(0);
-                for (ParseWarning w : scan.warnings()) {
-                    if (w.offset() < m.end()) {
-                        warn(warnings, shift(w, k));
+                if (codec.startChars().indexOf(ch) >= 0) {
+                    ScanResult r = codec.scan(buf, pos, eoi, imageWidth, imageHeight);
+                    if (r instanceof ScanResult.NeedMore) {
+                        return;
+                    }
+                    if (r instanceof ScanResult.Match m && m.end() > pos) {
+                        task.trailing.setLength(0);
+                        onGroundings(m, pos);
+                        pos = m.end();
+                        continue;
                     }
                 }
-                groundings.add(m.grounding());
-                j = k + m.end();
+                endTask();
             }
-            if (type.isPresent()) {
-                int tokenIndex = tokenIndex(task);
-                out.add(new TaskCall(type.get(), args.strip(), groundings,
-                        Optional.ofNullable(hidden.get(tokenIndex)), tokenIndex));
+            if (startChars.indexOf(ch) < 0) {
+                text(ch);
+                pos++;
+                continue;
+            }
+            // 1. a task token or </task> from the vocabulary (longest match)
+            String lit = null;
+            boolean undecided = false;
+            for (String l : literals) {
+                int m = matchLiteral(l, pos, eoi);
+                if (m == NEED_MORE) {
+                    undecided = true;
+                } else if (m > 0 && (lit == null || l.length() > lit.length())) {
+                    lit = l;
+                }
+            }
+            if (undecided) {
+                return;
+            }
+            if (lit != null) {
+                onLiteral(lit, pos);
+                pos += lit.length();
+                continue;
+            }
+            // 2. something shaped like a task token that the vocabulary does not know
+            int u = matchUnknownTask(pos, eoi);
+            if (u == NEED_MORE) {
+                return;
+            }
+            if (u > 0) {
+                onUnknownTask(pos, u);
+                pos = u;
+                continue;
+            }
+            if (u == TRUNCATED || truncatedLiteral(pos, eoi)) {
+                warn(Kind.TRUNCATED_TOKEN, pos, "output ends inside a special token ('" + buf.substring(pos)
+                        + "'); dropped");
+                pos = len;
+                return;
+            }
+            // 3. a grounding in the codec's dialect
+            if (codec.startChars().indexOf(ch) >= 0) {
+                ScanResult r = codec.scan(buf, pos, eoi, imageWidth, imageHeight);
+                if (r instanceof ScanResult.NeedMore) {
+                    return;
+                }
+                if (r instanceof ScanResult.Match m && m.end() > pos) { // a codec must consume to match
+                    onGroundings(m, pos);
+                    pos = m.end();
+                    continue;
+                }
+            }
+            text(ch);
+            pos++;
+        }
+    }
+
+    /** End of {@code literal} matched at {@code at}, {@link #NO}, or {@link #NEED_MORE}. */
+    private int matchLiteral(String literal, int at, boolean eoi) {
+        int len = buf.length();
+        for (int i = 0; i < literal.length(); i++) {
+            if (at + i >= len) {
+                return eoi ? NO : NEED_MORE;
+            }
+            if (buf.charAt(at + i) != literal.charAt(i)) {
+                return NO;
+            }
+        }
+        return at + literal.length();
+    }
+
+    private boolean truncatedLiteral(int at, boolean eoi) {
+        if (!eoi) {
+            return false;
+        }
+        String rest = buf.substring(at);
+        for (String l : literals) {
+            if (rest.length() < l.length() && l.startsWith(rest)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code <task_[A-Za-z0-9_]*>}: its end, {@link #NO}, {@link #NEED_MORE} or {@link #TRUNCATED}. */
+    private int matchUnknownTask(int at, boolean eoi) {
+        String prefix = "<task_";
+        int len = buf.length();
+        int i = at;
+        for (int k = 0; k < prefix.length(); k++, i++) {
+            if (i >= len) {
+                return eoi ? TRUNCATED : NEED_MORE;
+            }
+            if (buf.charAt(i) != prefix.charAt(k)) {
+                return NO;
+            }
+        }
+        while (true) {
+            if (i >= len) {
+                return eoi ? TRUNCATED : NEED_MORE;
+            }
+            char c = buf.charAt(i);
+            if (c == '>') {
+                return i + 1;
+            }
+            if (!(Character.isLetterOrDigit(c) || c == '_')) {
+                return NO;
+            }
+            i++;
+        }
+    }
+
+    // ---- events ----
+
+    private void onLiteral(String lit, int at) {
+        if (lit.equals(TaskVocabulary.TASK_END)) {
+            if (task != null) {
+                task.ended = true;
+            } else if (inUnknownTask) {
+                inUnknownTask = false; // the unknown task token was already reported
             } else {
-                warn(warnings, new ParseWarning("unknown task token " + token + " (known: " + vocabulary.tokens()
-                        + "); the task and its " + groundings.size() + " region(s) dropped", task));
+                warn(Kind.STRAY_TASK_END, at, TaskVocabulary.TASK_END + " without an open task; dropped");
             }
-            i = j;
+            return;
         }
-        return new ParsedOutput(out, warnings);
+        String type = vocabulary.taskType(lit).orElseThrow();
+        if (task != null) {
+            warn(Kind.NESTED_TASK, at, "task token " + lit + " inside task " + task.type + "; closed "
+                    + task.type + " first");
+            closeTask();
+        }
+        inUnknownTask = false;
+        flushText();
+        task = new OpenTask(type, tokenAt(at));
     }
 
-    /** Emits text and free regions in {@code [from, to)}; returns {@code to}. */
-    private int regionsAndText(String s, int from, int to, List<Segment> out, List<ParseWarning> warnings,
-            boolean complete) {
-        if (from >= to) {
-            return to;
-        }
-        String part = s.substring(from, to);
-        GroundingCodec.Scan scan = codec.scan(part, width, height, complete);
-        int cursor = 0;
-        for (GroundingCodec.Match m : scan.matches()) {
-            text(part.substring(cursor, m.start()), out);
-            out.add(new FreeGrounding(m.grounding()));
-            cursor = m.end();
-        }
-        text(part.substring(cursor, Math.min(part.length(), scan.pendingFrom())), out);
-        scan.warnings().forEach(w -> warn(warnings, shift(w, from)));
-        return to;
-    }
-
-    private static void text(String t, List<Segment> out) {
-        String stripped = t.replace(TaskVocabulary.END, " ").strip();
-        if (!stripped.isEmpty()) {
-            out.add(new TextSpan(stripped.replaceAll("\\s+", " ")));
+    private void onUnknownTask(int at, int end) {
+        String token = buf.substring(at, end);
+        warn(Kind.UNKNOWN_TASK_TOKEN, at, "unknown task token " + token + " (vocabulary: " + vocabulary.tokens()
+                + "); dropped the token, its arguments stay text");
+        if (task == null) {
+            inUnknownTask = true;
         }
     }
 
-    private boolean startsRegion(String s, int k) {
-        GroundingCodec.Scan scan = codec.scan(s.substring(k, Math.min(s.length(), k + 64)), width, height, false);
-        return (!scan.matches().isEmpty() && scan.matches().get(0).start() == 0) || scan.pendingFrom() == 0
-                || s.startsWith("<", k) && !s.startsWith(TASK_PREFIX, k) && !s.startsWith(TaskVocabulary.END, k)
-                && looksLikeRegionTag(s, k);
-    }
-
-    private static boolean looksLikeRegionTag(String s, int k) {
-        return s.startsWith("<box>", k) || s.startsWith("<point>", k) || s.startsWith("<loc", k)
-                || s.startsWith("<ref>", k) || s.startsWith("<object>", k) || s.startsWith("<phrase>", k);
-    }
-
-    private int firstRegion(String s, int from) {
-        int best = -1;
-        for (String t : new String[] {"<box>", "<point>", "<loc", "<ref>", "<object>", "<phrase>"}) {
-            int i = s.indexOf(t, from);
-            if (i >= 0 && (best < 0 || i < best)) {
-                best = i;
+    private void onGroundings(ScanResult.Match m, int at) {
+        for (ParseWarning w : m.warnings()) {
+            warn(w.withTokenIndex(tokenAt(w.charIndex())));
+        }
+        String label = "";
+        if (m.labelFromPrecedingText() && !m.groundings().isEmpty()) {
+            if (task != null) {
+                label = task.args.substring(task.argsSinceGrounding).strip();
+            } else {
+                label = pendingText.toString().strip();
+                if (!label.isEmpty()) {
+                    pendingText.setLength(0);
+                }
             }
         }
-        return best;
-    }
-
-    private static int minPositive(int a, int b, int c) {
-        int m = c;
-        if (a >= 0) {
-            m = Math.min(m, a);
+        for (Grounding g : m.groundings()) {
+            Grounding labelled = label.isEmpty() || g.label().isPresent() ? g : Grounding.of(g.geometry(), label);
+            if (task != null) {
+                task.groundings.add(labelled);
+            } else {
+                flushText();
+                segments.add(new FreeGrounding(labelled));
+            }
         }
-        if (b >= 0) {
-            m = Math.min(m, b);
+        if (task != null) {
+            // keep words on both sides of a removed grounding apart
+            if (!task.args.isEmpty() && !Character.isWhitespace(task.args.charAt(task.args.length() - 1))) {
+                task.args.append(' ');
+            }
+            task.argsSinceGrounding = task.args.length();
         }
-        return m;
     }
 
-    private static int skipSpace(String s, int j) {
-        while (j < s.length() && Character.isWhitespace(s.charAt(j))) {
-            j++;
+    private void text(char ch) {
+        if (task != null) {
+            task.args.append(ch);
+        } else {
+            pendingText.append(ch);
         }
-        return j;
     }
 
-    /** Start of a construct cut off at the end (a partial tag), or the length. */
-    private static int pendingTail(String s) {
-        int lt = s.lastIndexOf('<');
-        if (lt >= 0 && s.indexOf('>', lt) < 0) {
-            return lt;
+    private void flushText() {
+        if (!pendingText.isEmpty()) {
+            segments.add(new TextSpan(pendingText.toString()));
+            pendingText.setLength(0);
         }
-        return s.length();
     }
 
-    private int tokenIndex(int charOffset) {
-        Map.Entry<Integer, Integer> e = tokenAt.floorEntry(charOffset);
-        return e == null ? -1 : e.getValue();
+    /** Emits a task closed by {@code </task>}; the whitespace after it goes back to the text. */
+    private void endTask() {
+        String ws = task.trailing.toString();
+        closeTask();
+        pendingText.append(ws);
     }
 
-    private static ParseWarning shift(ParseWarning w, int by) {
-        return new ParseWarning(w.message(), w.offset() + by);
+    private void closeTask() {
+        OpenTask t = task;
+        task = null;
+        Optional<float[]> h = Optional.ofNullable(hidden.get(t.tokenIndex));
+        segments.add(new TaskCall(t.type, normaliseSpaces(t.args), t.groundings, h, t.tokenIndex));
     }
 
-    private void warn(List<ParseWarning> warnings, ParseWarning w) {
-        if (strict) {
+    /** Trims and collapses whitespace runs to one space (a removed grounding leaves a seam). */
+    private static String normaliseSpaces(CharSequence s) {
+        StringBuilder sb = new StringBuilder();
+        boolean space = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isWhitespace(c)) {
+                space = true;
+            } else {
+                if (space && !sb.isEmpty()) {
+                    sb.append(' ');
+                }
+                space = false;
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private int tokenAt(int charIndex) {
+        int lo = 0;
+        int hi = pieceStarts.size() - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (pieceStarts.get(mid) <= charIndex) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found < 0 ? -1 : pieceTokens.get(found);
+    }
+
+    private void warn(Kind kind, int charIndex, String message) {
+        warn(new ParseWarning(kind, message, charIndex, tokenAt(charIndex)));
+    }
+
+    private void warn(ParseWarning w) {
+        if (options.isStrict()) {
             throw new ProtocolException(w);
         }
         warnings.add(w);

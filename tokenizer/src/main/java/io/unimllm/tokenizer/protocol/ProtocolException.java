@@ -1,17 +1,21 @@
 package io.unimllm.tokenizer.protocol;
 
-/** Thrown in strict mode for output that lenient mode would repair or drop (the message is the warning's). */
-public class ProtocolException extends RuntimeException {
+/**
+ * A model's output broke the token protocol and the parser runs in strict mode
+ * ({@link ParserOptions#strict(boolean)}); the message is the same as the lenient mode's warning.
+ */
+public final class ProtocolException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+
     private final transient ParseWarning warning;
 
-    /** @param warning the problem found */
+    /** An exception for the violation the lenient parser would have reported as {@code warning}. */
     public ProtocolException(ParseWarning warning) {
-        super(warning.toString());
+        super(warning.describe());
         this.warning = warning;
     }
 
-    /** The problem found. */
+    /** What went wrong and where. */
     public ParseWarning warning() {
         return warning;
     }

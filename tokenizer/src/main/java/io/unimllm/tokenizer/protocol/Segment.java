@@ -1,5 +1,4 @@
 package io.unimllm.tokenizer.protocol;
 
-/** One piece of a parsed answer, in answer order: plain text, a task call, or a grounding outside any task. */
-public sealed interface Segment permits TextSpan, TaskCall, FreeGrounding {
-}
+/** One piece of a parsed model answer, in output order: plain text, a task call, or a grounding outside tasks. */
+public sealed interface Segment permits TextSpan, TaskCall, FreeGrounding {}

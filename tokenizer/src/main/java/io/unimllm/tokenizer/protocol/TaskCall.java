@@ -9,7 +9,7 @@ import java.util.Optional;
  * One task the model asked for: which kind of work, its plain-text arguments, the regions it named, and the
  * last-layer hidden state at the task token when the generator kept it (for LISA/TPO-style heads).
  *
- * @param taskType the task type as named in the model's task vocabulary, e.g. {@code "seg"}
+ * @param taskType the task type the model's {@link TaskVocabulary} maps the task token to, e.g. {@code "segment"}
  * @param arguments the text between the task token and {@code </task>}, trimmed, grounding tokens removed
  * @param groundings the regions written inside the task, in order
  * @param hiddenState the task token's hidden state, if kept

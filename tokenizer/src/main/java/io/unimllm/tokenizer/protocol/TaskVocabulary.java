@@ -1,6 +1,8 @@
 package io.unimllm.tokenizer.protocol;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -9,42 +11,78 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The task tokens a model speaks and the task type each names, as in unimllm.json's {@code "tasks"} section:
- * {@code {"<task_seg>": "segment", "<task_det>": "detect", ...}}. Open: any token string beginning with {@code <}
- * and ending with {@code >} may name any task type.
+ * The open set of task tokens a model knows, each mapped to the task type it routes to (for example
+ * {@code "<task_seg>" -> "segment"}). Built from the {@code "tasks"} object of a model's {@code unimllm.json}.
+ * Immutable.
  */
 public final class TaskVocabulary {
-    /** Closes a task's arguments. */
-    public static final String END = "</task>";
+    /** The token that ends every task's arguments. */
+    public static final String TASK_END = "</task>";
+    /** Same as {@link #TASK_END}. */
+    public static final String END = TASK_END;
 
-    private final Map<String, String> tokens;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private TaskVocabulary(Map<String, String> tokens) {
-        this.tokens = Collections.unmodifiableMap(new LinkedHashMap<>(tokens));
+    private final Map<String, String> typeByToken;
+
+    private TaskVocabulary(Map<String, String> typeByToken) {
+        this.typeByToken = Collections.unmodifiableMap(new LinkedHashMap<>(typeByToken));
     }
 
-    /** A vocabulary from token -> task type. */
-    public static TaskVocabulary of(Map<String, String> tokens) {
-        for (String t : tokens.keySet()) {
-            if (!t.startsWith("<") || !t.endsWith(">") || t.length() < 3) {
-                throw new IllegalArgumentException("task token '" + t + "' must look like <name>");
+    /**
+     * A vocabulary from token strings to task type names.
+     *
+     * @throws IllegalArgumentException when a token or type is blank, or a token is {@code </task>}
+     */
+    public static TaskVocabulary of(Map<String, String> typeByToken) {
+        for (Map.Entry<String, String> e : typeByToken.entrySet()) {
+            String token = e.getKey();
+            if (token == null || token.isBlank()) {
+                throw new IllegalArgumentException("task token must not be blank: " + typeByToken);
+            }
+            if (token.equals(TASK_END)) {
+                throw new IllegalArgumentException(TASK_END + " ends tasks and cannot be a task token");
+            }
+            if (e.getValue() == null || e.getValue().isBlank()) {
+                throw new IllegalArgumentException("task token " + token + " needs a task type name");
             }
         }
-        return new TaskVocabulary(tokens);
+        return new TaskVocabulary(typeByToken);
     }
 
-    /** unimllm's default tokens: segment, detect, edit, generate. */
+    /** unimllm's default vocabulary: {@code <task_seg>}, {@code <task_det>}, {@code <task_edit>}, {@code <task_gen>}. */
     public static TaskVocabulary defaults() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("<task_seg>", "segment");
         m.put("<task_det>", "detect");
         m.put("<task_edit>", "edit");
         m.put("<task_gen>", "generate");
-        return of(m);
+        return new TaskVocabulary(m);
     }
 
     /**
-     * Reads unimllm.json's {@code tasks} object.
+     * Reads the vocabulary from a whole {@code unimllm.json} document:
+     * {@code {"tasks": {"<task_seg>": "segment", ...}, ...}}. Other top-level keys are ignored; without a
+     * {@code "tasks"} key the {@link #defaults()} apply.
+     *
+     * @throws IllegalArgumentException when the JSON is invalid or {@code tasks} is not an object of strings
+     */
+    public static TaskVocabulary fromJson(String unimllmJson) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(unimllmJson);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("unimllm.json is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("unimllm.json must be a JSON object");
+        }
+        return fromJson(root.get("tasks"));
+    }
+
+    /**
+     * Reads the {@code "tasks"} object of {@code unimllm.json} (token to task type); null or missing gives the
+     * {@link #defaults()}.
      *
      * @throws IllegalArgumentException when it is not an object of strings
      */
@@ -53,31 +91,54 @@ public final class TaskVocabulary {
             return defaults();
         }
         if (!tasks.isObject()) {
-            throw new IllegalArgumentException("unimllm.json 'tasks' must be an object of token -> task type");
+            throw new IllegalArgumentException("unimllm.json \"tasks\" must be an object mapping task tokens to task "
+                    + "types, got " + tasks.getNodeType());
         }
         Map<String, String> m = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = tasks.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().isTextual()) {
-                throw new IllegalArgumentException("unimllm.json tasks." + e.getKey() + " must be a string");
+                throw new IllegalArgumentException("unimllm.json tasks." + e.getKey() + " must be a string, got "
+                        + e.getValue().getNodeType());
             }
             m.put(e.getKey(), e.getValue().asText());
         }
         return of(m);
     }
 
-    /** The task type a token names. */
+    /** The task type a token routes to, if the token is in the vocabulary. */
     public Optional<String> taskType(String token) {
-        return Optional.ofNullable(tokens.get(token));
+        return Optional.ofNullable(typeByToken.get(token));
     }
 
-    /** Every task token. */
+    /** The first token that routes to {@code taskType}, if any (for writing task calls). */
+    public Optional<String> token(String taskType) {
+        return typeByToken.entrySet().stream().filter(e -> e.getValue().equals(taskType)).map(Map.Entry::getKey)
+                .findFirst();
+    }
+
+    /** The task tokens, in declaration order. */
     public Set<String> tokens() {
-        return tokens.keySet();
+        return typeByToken.keySet();
     }
 
-    /** Token -> task type. */
+    /** The whole mapping, token to task type, in declaration order. */
     public Map<String, String> asMap() {
-        return tokens;
+        return typeByToken;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TaskVocabulary v && v.typeByToken.equals(typeByToken);
+    }
+
+    @Override
+    public int hashCode() {
+        return typeByToken.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "TaskVocabulary" + typeByToken;
     }
 }

@@ -2,157 +2,190 @@ package io.unimllm.tokenizer.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 import io.unimllm.geometry.Box;
+import io.unimllm.geometry.Grounding;
 import io.unimllm.geometry.Point;
+import io.unimllm.tokenizer.codec.Codecs;
 import io.unimllm.tokenizer.codec.UnimllmCodec;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The unimllm protocol parser: well-formed answers, the repairs it makes, and streaming equal to one-shot parsing. */
+/** What the parser makes of well-formed answers in unimllm's default protocol. */
 class OutputParserTest {
-    private static OutputParser parser(boolean strict) {
-        return new OutputParser(TaskVocabulary.defaults(), new UnimllmCodec(), strict, 1000, 500);
-    }
+    private static final int W = 1000;
+    private static final int H = 500;
 
-    private static ParsedOutput parse(String s) {
-        return parser(false).parse(s);
-    }
+    private final OutputParser parser = new OutputParser(new UnimllmCodec(), TaskVocabulary.defaults(), W, H);
 
-    private static void assertBox(Box b, double x1, double y1, double x2, double y2) {
-        assertThat(b.x1()).isCloseTo(x1, within(1e-9));
-        assertThat(b.y1()).isCloseTo(y1, within(1e-9));
-        assertThat(b.x2()).isCloseTo(x2, within(1e-9));
-        assertThat(b.y2()).isCloseTo(y2, within(1e-9));
+    @Test
+    void taskCallCarriesArgumentsAndItsGroundings() {
+        ParsedOutput out = parser.parse(
+                "Sure. <task_seg>the dog on the left <box>100,200,300,400</box></task> Done.");
+
+        assertThat(out.warnings()).isEmpty();
+        assertThat(out.segments()).containsExactly(
+                new TextSpan("Sure. "),
+                new TaskCall("segment", "the dog on the left",
+                        List.of(Grounding.of(new Box(100.5, 100.25, 300.5, 200.25))), Optional.empty(), -1),
+                new TextSpan(" Done."));
+        assertThat(out.text()).isEqualTo("Sure. Done.");
     }
 
     @Test
-    void taskWithArgumentsAndBoxBecomesATaskCallInPixelSpace() {
-        ParsedOutput p = parse("<task_seg>red circle</task><box>100,200,300,400</box>");
-        assertThat(p.warnings()).isEmpty();
-        assertThat(p.tasks()).hasSize(1);
-        TaskCall t = p.tasks().get(0);
-        assertThat(t.taskType()).isEqualTo("segment");
-        assertThat(t.arguments()).isEqualTo("red circle");
-        // x bins of a 1000 px wide image are 1 px, y bins of a 500 px high image are 0.5 px; x2/y2 are bin ends
-        assertBox((Box) t.groundings().get(0).geometry(), 100, 100, 301, 200.5);
+    void severalTasksAndRegionsPerAnswer() {
+        ParsedOutput out = parser.parse("<task_det>cats</task><task_edit>make <box>0,0,499,999</box> red and "
+                + "<point>750,250</point> blue</task>");
+
+        assertThat(out.taskCalls()).extracting(TaskCall::taskType).containsExactly("detect", "edit");
+        TaskCall edit = out.taskCalls().get(1);
+        assertThat(edit.arguments()).isEqualTo("make red and blue");
+        assertThat(edit.groundings()).extracting(Grounding::geometry)
+                .containsExactly(new Box(0.5, 0.25, 499.5, 499.75), new Point(750.5, 125.25));
     }
 
     @Test
-    void spacesFromWordLevelDecodingAreIgnored() {
-        ParsedOutput p = parse("<task_seg> red circle </task> <box> 1 0 0 , 2 0 0 , 3 0 0 , 4 0 0 </box>");
-        assertThat(p.warnings()).isEmpty();
-        assertThat(p.tasks().get(0).arguments()).isEqualTo("red circle");
-        assertBox((Box) p.tasks().get(0).groundings().get(0).geometry(), 100, 100, 301, 200.5);
+    void regionsRightAfterTaskEndBelongToTheTask() {
+        ParsedOutput out = parser.parse("<task_det>triangle</task><box>41,791,229,979</box> <box>354,479,541,666</box>"
+                + " and <task_seg>dog</task>\n<point>512,300</point>. <box>0,0,1,1</box>");
+
+        assertThat(out.warnings()).isEmpty();
+        assertThat(out.taskCalls()).extracting(t -> t.groundings().size()).containsExactly(2, 1);
+        assertThat(out.taskCalls().get(0).arguments()).isEqualTo("triangle");
+        assertThat(out.freeGroundings()).as("text ends the task's regions").hasSize(1);
+        assertThat(out.text()).isEqualTo("and .");
     }
 
     @Test
-    void severalTasksRegionsAndTextKeepTheirOrder() {
-        ParsedOutput p = parse("Sure. <task_det>cat</task><box>0,0,10,10</box><box>20,20,30,30</box> and then "
-                + "<task_edit>yellow</task><box>5,5,6,6</box> done <point>500,500</point>");
-        assertThat(p.segments()).hasSize(6);
-        assertThat(p.segments().get(0)).isEqualTo(new TextSpan("Sure."));
-        assertThat(p.tasks()).extracting(TaskCall::taskType).containsExactly("detect", "edit");
-        assertThat(p.tasks().get(0).groundings()).hasSize(2);
-        assertThat(p.text()).isEqualTo("Sure. and then done");
-        assertThat(p.freeGroundings()).hasSize(1);
-        Point pt = (Point) p.freeGroundings().get(0).geometry();
-        assertThat(pt.x()).isCloseTo(500.5, within(1e-9));
-        assertThat(pt.y()).isCloseTo(250.25, within(1e-9));
-    }
+    void spacesFromWordLevelDecodingAreIgnoredInsideNumbers() {
+        ParsedOutput out = parser.parse("<task_seg> red circle </task> <box> 1 0 0 , 2 0 0 , 3 0 0 , 4 0 0 </box>");
 
-    @Test
-    void plainAnswerIsOneTextSpan() {
-        ParsedOutput p = parse("  blue ");
-        assertThat(p.segments()).containsExactly(new TextSpan("blue"));
-        assertThat(p.tasks()).isEmpty();
-    }
-
-    @Test
-    void unknownTaskTokenIsDroppedWithAWarningOrRejectedInStrictMode() {
-        String s = "<task_fly>away</task><box>1,2,3,4</box> ok";
-        ParsedOutput p = parse(s);
-        assertThat(p.tasks()).isEmpty();
-        assertThat(p.text()).isEqualTo("ok");
-        assertThat(p.warnings()).singleElement().satisfies(w -> {
-            assertThat(w.message()).contains("unknown task token <task_fly>");
-            assertThat(w.offset()).isZero();
+        assertThat(out.warnings()).isEmpty();
+        assertThat(out.tasks()).singleElement().satisfies(t -> {
+            assertThat(t.arguments()).isEqualTo("red circle");
+            assertThat(t.groundings()).containsExactly(Grounding.of(new Box(100.5, 100.25, 300.5, 200.25)));
         });
-        assertThatThrownBy(() -> parser(true).parse(s)).isInstanceOf(ProtocolException.class)
-                .hasMessageContaining("<task_fly>");
     }
 
     @Test
-    void swappedCornersAreSwappedBackAndLargeValuesClamped() {
-        ParsedOutput p = parse("<task_seg>x</task><box>300,400,100,1200</box>");
-        assertThat(p.warnings()).extracting(ParseWarning::message).anyMatch(m -> m.contains("swapped"))
-                .anyMatch(m -> m.contains("clamped"));
-        assertBox((Box) p.tasks().get(0).groundings().get(0).geometry(), 100, 200, 301, 500);
+    void taskTokensCombineWithAnyDialect() {
+        OutputParser p = new OutputParser(TaskVocabulary.defaults(), Codecs.byName("qwen-vl"), true, W, H);
+
+        ParsedOutput out = p.parse("<task_seg>dog</task><ref>dog</ref><box>(1,2),(3,4)</box>");
+
+        assertThat(out.tasks()).singleElement().satisfies(t -> {
+            assertThat(t.taskType()).isEqualTo("segment");
+            assertThat(t.groundings()).containsExactly(Grounding.of(new Box(1, 1, 3, 2), "dog"));
+        });
     }
 
     @Test
-    void boxWithWrongCountOrGarbageIsDropped() {
-        ParsedOutput p = parse("<task_seg>x</task><box>1,2,3</box><box>1,a,3,4</box>");
-        assertThat(p.tasks().get(0).groundings()).isEmpty();
-        assertThat(p.warnings()).hasSize(2);
-        assertThat(p.warnings().get(0).message()).contains("3 numbers");
-        assertThat(p.warnings().get(1).message()).contains("non-integer");
+    void groundingsOutsideTasksAreFreeGroundings() {
+        ParsedOutput out = parser.parse("The cup <box>10,20,30,40</box> is left of the plate <box>50,60,70,80</box>.");
+
+        assertThat(out.segments()).hasSize(5);
+        assertThat(out.segments().get(1)).isInstanceOf(FreeGrounding.class);
+        assertThat(out.freeGroundings()).hasSize(2);
+        assertThat(out.text()).isEqualTo("The cup is left of the plate .");
+        assertThat(out.taskCalls()).isEmpty();
     }
 
     @Test
-    void answerCutOffAtMaxLengthDropsTheHalfWrittenRegion() {
-        String s = "<task_seg>red</task><box>12,34";
-        ParsedOutput p = parse(s);
-        assertThat(p.tasks()).singleElement().satisfies(t -> assertThat(t.groundings()).isEmpty());
-        assertThat(p.warnings()).singleElement().satisfies(w -> assertThat(w.message()).contains("unterminated"));
-        assertThat(parser(false).feed(0, s).snapshot().warnings()).as("still streaming: not an error yet").isEmpty();
-        assertThatThrownBy(() -> parser(true).parse(s)).isInstanceOf(ProtocolException.class);
+    void tokenIndexAndHiddenStateComeFromTheTaskTokensPiece() {
+        float[] h = {0.5f, -1f};
+        List<String> pieces = List.of("Ok", " ", "<task_seg>", " the", " dog", "<box>", "1,2,3,4", "</box>",
+                "</task>");
+
+        ParsedOutput out = parser.parse(pieces, Map.of(2, h, 4, new float[] {9f}));
+
+        TaskCall call = out.taskCalls().get(0);
+        assertThat(call.tokenIndex()).isEqualTo(2);
+        assertThat(call.hiddenState()).containsSame(h);
+        assertThat(call.arguments()).isEqualTo("the dog");
     }
 
     @Test
-    void unclosedArgumentsEndAtTheNextRegion() {
-        ParsedOutput p = parse("<task_seg>red circle<box>1,2,3,4</box>");
-        assertThat(p.tasks().get(0).arguments()).isEqualTo("red circle");
-        assertThat(p.tasks().get(0).groundings()).hasSize(1);
-        assertThat(p.warnings()).singleElement().satisfies(w -> assertThat(w.message()).contains("not closed"));
-    }
-
-    @Test
-    void hiddenStateOfTheTaskTokenIsAttached() {
+    void hiddenStatesGivenAfterGenerationAreAttachedAtFinish() {
         float[] h = {1f, 2f};
-        OutputParser op = parser(false).hiddenStates(Map.of(2, h));
-        op.feed(0, "ok ").feed(1, "then ").feed(2, "<task_seg>").feed(3, "dog").feed(4, "</task>");
-        TaskCall t = op.finish().tasks().get(0);
-        assertThat(t.tokenIndex()).isEqualTo(2);
-        assertThat(t.hiddenState()).containsSame(h);
+        OutputParser p = new OutputParser(TaskVocabulary.defaults(), new UnimllmCodec(), false, W, H);
+        p.feed(0, "<task_seg>");
+        p.feed(1, "dog</task>");
+
+        ParsedOutput out = p.hiddenStates(Map.of(0, h)).finish();
+
+        assertThat(out.tasks()).singleElement().satisfies(t -> assertThat(t.hiddenState()).containsSame(h));
     }
 
     @Test
-    void streamingInAnyPiecesGivesTheOneShotResult() {
-        List<String> answers = List.of("Sure. <task_det>cat</task><box>0,0,10,10</box><box>20,20,30,30</box> x",
-                "<task_fly>a</task><box>1,2,3,4</box><task_seg>b</task><box>9,9,1,1</box> <point>3,4</point>",
-                "<task_seg> red </task> <box> 1 2 , 3 4 , 5 6 , 7 8 </box> <box>1,2");
-        Random r = new Random(7);
-        for (String s : answers) {
-            ParsedOutput expected = parse(s);
-            for (int trial = 0; trial < 50; trial++) {
-                OutputParser op = parser(false);
-                int i = 0;
-                int token = 0;
-                while (i < s.length()) {
-                    int n = 1 + r.nextInt(6);
-                    op.feed(token++, s.substring(i, Math.min(s.length(), i + n)));
-                    op.snapshot();
-                    i += n;
-                }
-                ParsedOutput got = op.finish();
-                assertThat(got.segments()).usingRecursiveFieldByFieldElementComparatorIgnoringFields("tokenIndex")
-                        .isEqualTo(expected.segments());
-                assertThat(got.warnings()).isEqualTo(expected.warnings());
-            }
-        }
+    void warningsNameTheTokenIndexWhenPiecesAreKnown() {
+        ParsedOutput out = parser.parse(List.of("a", "<box>", "1,2,3", "</box>"), Map.of());
+
+        assertThat(out.warnings()).singleElement().satisfies(w -> {
+            assertThat(w.kind()).isEqualTo(ParseWarning.Kind.WRONG_ARITY);
+            assertThat(w.charIndex()).isEqualTo(1);
+            assertThat(w.tokenIndex()).isEqualTo(1);
+            assertThat(w.describe()).isEqualTo(
+                    "WRONG_ARITY: <box> has 3 coordinates, expected 4; dropped (at char 1, token 1)");
+        });
+    }
+
+    @Test
+    void streamingReturnsEachSegmentWhenItIsComplete() {
+        assertThat(parser.feed(0, "Hi <task_")).isEmpty();
+        assertThat(parser.feed(1, "seg>")).containsExactly(new TextSpan("Hi "));
+        assertThat(parser.feed(2, "x <box>1,2,3,")).isEmpty();
+        assertThat(parser.feed(3, "4</box></ta")).isEmpty();
+        assertThat(parser.feed(4, "sk>")).as("a region may still follow </task>").isEmpty();
+        assertThat(parser.feed(5, " ")).isEmpty();
+        assertThat(parser.feed(6, "Bye")).singleElement().isInstanceOf(TaskCall.class);
+        ParsedOutput out = parser.finish();
+        assertThat(out.taskCalls()).singleElement().extracting(TaskCall::tokenIndex).isEqualTo(0);
+        assertThat(out.segments()).last().isEqualTo(new TextSpan(" Bye"));
+        // finish() resets: the parser is ready for the next answer
+        assertThat(parser.parse("plain").segments()).containsExactly(new TextSpan("plain"));
+    }
+
+    @Test
+    void vocabularyIsOpenAndReadFromUnimllmJson() {
+        TaskVocabulary vocab = TaskVocabulary.fromJson("""
+                {"grounding_codec": "qwen-vl",
+                 "tasks": {"<task_seg>": "segment", "<task_depth>": "depth", "[SEG]": "segment"}}""");
+        OutputParser p = new OutputParser(Codecs.byName("qwen-vl"), vocab, W, H);
+
+        ParsedOutput out = p.parse("<task_depth>whole image</task>[SEG]<ref>cat</ref><box>(0,0),(500,1000)</box>"
+                + "</task>");
+
+        assertThat(out.warnings()).isEmpty();
+        assertThat(out.taskCalls()).extracting(TaskCall::taskType).containsExactly("depth", "segment");
+        assertThat(out.taskCalls().get(1).groundings()).containsExactly(
+                Grounding.of(new Box(0, 0, 500, 500), "cat"));
+        assertThat(vocab.token("depth")).contains("<task_depth>");
+    }
+
+    @Test
+    void florenceLabelsInsideATaskComeFromTheArguments() {
+        OutputParser p = new OutputParser(Codecs.byName("florence2"), TaskVocabulary.defaults(), W, H);
+
+        ParsedOutput out = p.parse("<task_det>car<loc_0><loc_0><loc_9><loc_9></task>car<loc_0><loc_0><loc_9><loc_9>");
+
+        assertThat(out.taskCalls().get(0).arguments()).isEqualTo("car");
+        assertThat(out.taskCalls().get(0).groundings().get(0).label()).contains("car");
+        assertThat(out.freeGroundings()).singleElement().extracting(Grounding::label).isEqualTo(Optional.of("car"));
+        assertThat(out.text()).isEmpty();
+    }
+
+    @Test
+    void badVocabularyConfigFailsWithAClearMessage() {
+        assertThat(TaskVocabulary.fromJson("{\"codec\": 1}")).isEqualTo(TaskVocabulary.defaults());
+        assertThatThrownBy(() -> TaskVocabulary.fromJson("{\"tasks\": [1]}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\"tasks\" must be an object");
+        assertThatThrownBy(() -> TaskVocabulary.fromJson("{\"tasks\": {\"<t>\": 3}}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tasks.<t> must be a string");
+        assertThatThrownBy(() -> TaskVocabulary.fromJson("{tasks"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> TaskVocabulary.of(Map.of("</task>", "x")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ends tasks");
     }
 }

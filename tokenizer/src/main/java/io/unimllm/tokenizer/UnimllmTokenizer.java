@@ -34,15 +34,16 @@ import java.util.OptionalInt;
  * tokenizer files and the list, never on a hash order.
  *
  * <h2>Encoding</h2>
- * {@link #encode(String, boolean)} first splits the text on every added token string (leftmost, longest
- * match first), maps each token string to its single id, and encodes each piece of ordinary text between
- * them separately with the underlying tokenizer without its post-processor (no BOS/EOS per piece). This is
- * exactly what the Hugging Face library does with added tokens: each piece is normalised on its own, so
- * with the "legacy" Llama/SentencePiece normaliser every piece gets the {@code "▁"} prefix again
- * ({@code "<image>\nUSER"} encodes as {@code <image>, "▁", "<0x0A>"} followed by the pieces of
- * {@code "USER"}), the tokenisation LLaVA was trained with. Note that the tokenizer's own special strings
- * ({@code "<s>"}, {@code "</s>"}, {@code "<|im_end|>"}) in the text are encoded as their control ids too,
- * as in Hugging Face; callers who embed untrusted text in a prompt should sanitise it first.
+ * All added tokens, the file's own and the extra special ones, are registered in the native tokenizer (and
+ * checked at load to encode to exactly their id), so {@link #encode(String, boolean)} lets the library split
+ * the text on them (leftmost, longest match) and encode each piece of ordinary text between them with the
+ * normaliser and pre-tokeniser, never with the post-processor (no BOS/EOS per piece). The result is exactly
+ * Hugging Face's: with the "legacy" Llama/SentencePiece normaliser every piece gets the {@code "▁"} prefix
+ * again ({@code "<image>\nUSER"} encodes as {@code <image>, "▁", "<0x0A>"} followed by the pieces of
+ * {@code "USER"}), the tokenisation LLaVA was trained with; with a Metaspace pre-tokeniser whose
+ * {@code prepend_scheme} is {@code "first"} only the very first piece gets it. Note that the tokenizer's own
+ * special strings ({@code "<s>"}, {@code "</s>"}, {@code "<|im_end|>"}) in the text are encoded as their
+ * control ids too, as in Hugging Face; callers who embed untrusted text in a prompt should sanitise it first.
  * BOS is prepended only when asked for and the tokenizer has one.
  *
  * <h2>Decoding</h2>
@@ -65,7 +66,6 @@ public final class UnimllmTokenizer implements AutoCloseable {
     private final Map<String, Integer> tokenToId;
     private final List<AddedToken> addedTokens;
     private final BitSet specialIds;
-    private final AddedTokenSplitter splitter;
     private final OptionalInt bosId;
     private final boolean addBosByDefault;
     private final List<Integer> eosIds;
@@ -132,7 +132,6 @@ public final class UnimllmTokenizer implements AutoCloseable {
                 specialIds.set(t.id());
             }
         }
-        this.splitter = new AddedTokenSplitter(addedTokens);
 
         this.bosId = configTokenId(config, "bos_token");
         JsonNode addBos = config.get("add_bos_token");
@@ -229,15 +228,10 @@ public final class UnimllmTokenizer implements AutoCloseable {
         if (addBos && bosId.isPresent()) {
             out.add(bosId.getAsInt());
         }
-        for (AddedTokenSplitter.Piece piece : splitter.split(text)) {
-            if (piece.tokenId() >= 0) {
-                out.add(piece.tokenId());
-            } else {
-                long[] ids = hf.encode(piece.text(), false, false).getIds();
-                for (long id : ids) {
-                    out.add(Math.toIntExact(id));
-                }
-            }
+        // Every added token is registered in the native tokenizer (checked at load), so the library itself
+        // splits the text on them exactly as Hugging Face does, honouring each file's prepend scheme.
+        for (long id : hf.encode(text, false, false).getIds()) {
+            out.add(Math.toIntExact(id));
         }
         return out.toArray();
     }
@@ -523,9 +517,12 @@ public final class UnimllmTokenizer implements AutoCloseable {
         }
     }
 
-    /** Encodes the whole text with the native library's own added-token matching (reference for tests). */
-    int[] encodeNatively(String text) {
-        return java.util.Arrays.stream(hf.encode(text, false, false).getIds()).mapToInt(Math::toIntExact).toArray();
+    /**
+     * Encodes a piece of text that holds no added token, without BOS/EOS (used by tests as the building
+     * block of an independent split-and-splice reference).
+     */
+    int[] encodePiece(String piece) {
+        return java.util.Arrays.stream(hf.encode(piece, false, false).getIds()).mapToInt(Math::toIntExact).toArray();
     }
 
 }

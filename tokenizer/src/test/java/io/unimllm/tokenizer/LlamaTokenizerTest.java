@@ -98,11 +98,12 @@ class LlamaTokenizerTest {
     }
 
     @Test
-    void encodingEqualsTheTokenizersLibraryOwnAddedTokenHandling() {
-        // The native library also knows the added tokens; splitting in Java must not change the ids.
+    void encodingEqualsTheSplitAndSpliceReferenceOfLlava() {
+        // LLaVA encodes the text pieces between special tokens one by one and splices the ids.
         String text = "USER: <image>\nsegment the red circle ASSISTANT: <task_seg> red circle <box>12,30,40,99</box></s>";
-        int[] javaSplit = tok.encode(text, false);
-        assertThat(javaSplit).contains(32000, 32001, 32003, 32004, 2).containsExactly(tok.encodeNatively(text));
+        int[] ids = tok.encode(text, false);
+        assertThat(ids).contains(32000, 32001, 32003, 32004, 2)
+                .containsExactly(AddedTokenSplitter.spliceEncode(tok, text));
     }
 
     @Test

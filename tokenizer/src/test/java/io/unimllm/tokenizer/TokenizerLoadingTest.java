@@ -51,6 +51,17 @@ class TokenizerLoadingTest {
     }
 
     @Test
+    void metaspaceWithPrependSchemeFirstPrefixesOnlyTheFirstPieceLikeHuggingFace() throws Exception {
+        Path dir = tiny().resolveSibling("tiny-metaspace-first");
+        try (UnimllmTokenizer tok = UnimllmTokenizer.load(dir, List.of("<x>"))) {
+            // "a" at the start is "▁a"; after <x> there is no prefix: plain "a" (per-piece encoding would give "▁a")
+            assertThat(tok.encode("a<x>a b", false)).containsExactly(4, 6, 2, 5);
+            assertThat(AddedTokenSplitter.spliceEncode(tok, "a<x>a b")).containsExactly(4, 6, 4, 5);
+            assertThat(tok.decode(new int[] {4, 6, 2, 5}, false)).isEqualTo("a<x>a b");
+        }
+    }
+
+    @Test
     void missingTokenizerJsonNamesTheFile() {
         assertThatThrownBy(() -> UnimllmTokenizer.load(tmp)).isInstanceOf(TokenizerException.class)
                 .hasMessageContaining("missing tokenizer.json").hasMessageContaining(tmp.toString());

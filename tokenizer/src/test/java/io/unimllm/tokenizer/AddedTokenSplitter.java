@@ -50,6 +50,17 @@ final class AddedTokenSplitter {
         return out;
     }
 
+    /**
+     * Split-and-splice reference encoding: added tokens become their id, every other piece is encoded on
+     * its own (so a legacy SentencePiece normaliser prefixes each piece with "▁").
+     */
+    static int[] spliceEncode(UnimllmTokenizer tok, String text) {
+        return new AddedTokenSplitter(tok.addedTokens()).split(text).stream()
+                .flatMapToInt(p -> p.tokenId() >= 0 ? java.util.stream.IntStream.of(p.tokenId())
+                        : java.util.Arrays.stream(tok.encodePiece(p.text())))
+                .toArray();
+    }
+
     private AddedToken matchAt(String text, int i) {
         List<AddedToken> group = byFirstChar.get(text.charAt(i));
         if (group == null) {

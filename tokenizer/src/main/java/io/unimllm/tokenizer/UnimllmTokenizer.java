@@ -57,10 +57,12 @@ public final class UnimllmTokenizer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKENIZER_JSON = "tokenizer.json";
     private static final String TOKENIZER_CONFIG_JSON = "tokenizer_config.json";
+    private static final String GENERATION_CONFIG_JSON = "generation_config.json";
 
     private final String source;
     private final byte[] baseTokenizerJson;
     private final JsonNode config;
+    private final List<Integer> generationEos;
     private final HuggingFaceTokenizer hf;
     private final String[] idToToken;
     private final Map<String, Integer> tokenToId;
@@ -71,10 +73,12 @@ public final class UnimllmTokenizer implements AutoCloseable {
     private final List<Integer> eosIds;
     private final Optional<String> chatTemplateSource;
 
-    private UnimllmTokenizer(String source, byte[] baseTokenizerJson, JsonNode config, List<String> extraSpecial) {
+    private UnimllmTokenizer(String source, byte[] baseTokenizerJson, JsonNode config, List<Integer> generationEos,
+            List<String> extraSpecial) {
         this.source = source;
         this.baseTokenizerJson = baseTokenizerJson;
         this.config = config;
+        this.generationEos = generationEos;
         ObjectNode root = parseTokenizerJson(baseTokenizerJson, source);
 
         Map<String, Integer> vocab = readModelVocab(root, source);
@@ -137,7 +141,14 @@ public final class UnimllmTokenizer implements AutoCloseable {
         JsonNode addBos = config.get("add_bos_token");
         this.addBosByDefault = addBos != null && addBos.asBoolean(false);
         OptionalInt eos = configTokenId(config, "eos_token");
-        this.eosIds = eos.isPresent() ? List.of(eos.getAsInt()) : List.of();
+        LinkedHashSet<Integer> eosSet = new LinkedHashSet<>();
+        eos.ifPresent(eosSet::add);
+        for (int id : generationEos) {
+            if (id >= 0 && id < idToToken.length && idToToken[id] != null) {
+                eosSet.add(id);
+            }
+        }
+        this.eosIds = List.copyOf(eosSet);
         this.chatTemplateSource = readChatTemplate(config);
 
         this.hf = newNativeTokenizer(root, source);
@@ -145,8 +156,8 @@ public final class UnimllmTokenizer implements AutoCloseable {
     }
 
     /**
-     * Loads {@code tokenizer.json} and, if present, {@code tokenizer_config.json} from a checkpoint
-     * directory.
+     * Loads {@code tokenizer.json} and, if present, {@code tokenizer_config.json} and
+     * {@code generation_config.json} (for its {@code eos_token_id}) from a checkpoint directory.
      *
      * @param checkpointDir directory holding the tokenizer files
      * @return the tokenizer, without extra special tokens
@@ -189,7 +200,8 @@ public final class UnimllmTokenizer implements AutoCloseable {
                 throw new TokenizerException("corrupt " + configFile + ": expected a JSON object");
             }
         }
-        return new UnimllmTokenizer(tokenizerFile.toString(), bytes, config, specialTokens);
+        List<Integer> generationEos = readGenerationEos(checkpointDir.resolve(GENERATION_CONFIG_JSON));
+        return new UnimllmTokenizer(tokenizerFile.toString(), bytes, config, generationEos, specialTokens);
     }
 
     /**
@@ -212,7 +224,7 @@ public final class UnimllmTokenizer implements AutoCloseable {
         }
         merged.addAll(specialTokens);
         // Rebuild from the original files so that the native tokenizer is fresh and independently closable.
-        return new UnimllmTokenizer(source, baseTokenizerJson, config, merged);
+        return new UnimllmTokenizer(source, baseTokenizerJson, config, generationEos, merged);
     }
 
     /**
@@ -321,7 +333,11 @@ public final class UnimllmTokenizer implements AutoCloseable {
         return addBosByDefault;
     }
 
-    /** @return the ids that end generation (the config's {@code eos_token}); empty if none is named */
+    /**
+     * @return the ids that end generation: the {@code eos_token} of {@code tokenizer_config.json}, then the
+     *     {@code eos_token_id}s of an optional {@code generation_config.json} (Qwen lists both
+     *     {@code <|im_end|>} and {@code <|endoftext|>} there), without repeats; empty if none is named
+     */
     public List<Integer> eosIds() {
         return eosIds;
     }
@@ -476,6 +492,31 @@ public final class UnimllmTokenizer implements AutoCloseable {
         }
         Integer id = tokenToId.get(content);
         return id == null ? OptionalInt.empty() : OptionalInt.of(id);
+    }
+
+    /** {@code eos_token_id} of an optional {@code generation_config.json}: an int or a list of ints. */
+    private static List<Integer> readGenerationEos(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        JsonNode eos;
+        try {
+            eos = JSON.readTree(file.toFile()).path("eos_token_id");
+        } catch (IOException e) {
+            throw new TokenizerException("corrupt " + file + ": " + e.getMessage(), e);
+        }
+        List<Integer> out = new ArrayList<>();
+        if (eos.canConvertToInt()) {
+            out.add(eos.asInt());
+        } else if (eos.isArray()) {
+            for (JsonNode n : eos) {
+                if (!n.canConvertToInt()) {
+                    throw new TokenizerException("corrupt " + file + ": eos_token_id holds " + n + ", not an integer");
+                }
+                out.add(n.asInt());
+            }
+        }
+        return out;
     }
 
     private static Optional<String> readChatTemplate(JsonNode cfg) {

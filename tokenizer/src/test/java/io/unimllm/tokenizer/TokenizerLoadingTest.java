@@ -62,6 +62,20 @@ class TokenizerLoadingTest {
     }
 
     @Test
+    void eosIdsAlsoComeFromGenerationConfig() throws Exception {
+        Files.copy(tiny().resolve("tokenizer.json"), tmp.resolve("tokenizer.json"));
+        Files.writeString(tmp.resolve("tokenizer_config.json"), "{\"eos_token\": \"</s>\"}");
+        Files.writeString(tmp.resolve("generation_config.json"), "{\"eos_token_id\": [6, 2, 99]}");
+        try (UnimllmTokenizer tok = UnimllmTokenizer.load(tmp, List.of("<s>", "</s>"))) {
+            assertThat(tok.eosIds()).as("config eos first, no repeats, ids outside the vocabulary dropped")
+                    .containsExactly(6, 2);
+        }
+        Files.writeString(tmp.resolve("generation_config.json"), "{\"eos_token_id\": [\"x\"]}");
+        assertThatThrownBy(() -> UnimllmTokenizer.load(tmp)).isInstanceOf(TokenizerException.class)
+                .hasMessageContaining("generation_config.json");
+    }
+
+    @Test
     void missingTokenizerJsonNamesTheFile() {
         assertThatThrownBy(() -> UnimllmTokenizer.load(tmp)).isInstanceOf(TokenizerException.class)
                 .hasMessageContaining("missing tokenizer.json").hasMessageContaining(tmp.toString());

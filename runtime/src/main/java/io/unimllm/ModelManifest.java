@@ -41,7 +41,7 @@ public record ModelManifest(ChatTemplate template, String imageToken, TaskVocabu
     public static ModelManifest load(Path dir) {
         Path file = dir.resolve(FILE);
         if (!Files.isRegularFile(file)) {
-            return new ModelManifest(ChatTemplate.LLAVA_V1, "<image>", TaskVocabulary.defaults(),
+            return new ModelManifest(new ChatTemplate.LlavaV1(), "<image>", TaskVocabulary.defaults(),
                     Codecs.byName("unimllm"), RoutingConfig.none(), Map.of("model.dir", dir.toString()), 256);
         }
         try {

@@ -146,7 +146,7 @@ public final class UnifiedMllm implements AutoCloseable {
         String promptText = manifest.template().prompt(instruction, pixels == null ? null : manifest.imageToken());
         int[] ids = tokenizer.encode(promptText, true);
         stages.put("preprocess", Duration.ofNanos(System.nanoTime() - t0));
-        StreamingDetokenizer detok = tokenizer.streaming();
+        StreamingDetokenizer detok = tokenizer.streamingDetokenizer();
         OutputParser parser = new OutputParser(manifest.tasks(), codec, strict, image.getWidth(), image.getHeight());
         int[] index = {0};
         GenerationResult g;
@@ -184,10 +184,14 @@ public final class UnifiedMllm implements AutoCloseable {
             TaskResult r = results.get(i);
             r.expert().ifPresent(name -> stages.merge("expert:" + name, r.elapsed(), Duration::plus));
         }
-        String raw = detok.text();
+        String raw = tokenizer.decode(answerIds(g.tokens()), false);
         LOG.debug("answer '{}' ({} tokens, {}), timings {}", raw, g.tokens().length, g.finishReason(), stages);
         return new Response(parsed.text(), results, parsed, raw, g.tokens(), g.finishReason(), parsed.warnings(),
                 new StageTimings(stages));
+    }
+
+    private int[] answerIds(int[] tokens) {
+        return java.util.Arrays.stream(tokens).filter(t -> !stopTokens.contains(t)).toArray();
     }
 
     /** {@link #ask(BufferedImage, String)} on the common pool. */

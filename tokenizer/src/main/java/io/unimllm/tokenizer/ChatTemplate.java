@@ -2,115 +2,291 @@ package io.unimllm.tokenizer;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
- * Prompt formats of the model families unimllm runs. Each renders user/assistant turns into the text the model was
- * trained on; the image placeholder ({@code <image>}) goes in front of the first user message when an image is given.
+ * Renders a conversation into the prompt text a model was trained on. The result is plain text in which
+ * special tokens appear as their strings ({@code "<image>"}, {@code "</s>"}, {@code "<|im_start|>"});
+ * {@link UnimllmTokenizer#encode(String, boolean)} turns each of them into one id.
+ *
+ * <p>Formats ({@code ␣} is one space, {@code \n} a newline):
+ * <ul>
+ *   <li>{@link LlavaV1} (LLaVA-1.5 / Vicuna v1, FastChat {@code conv_vicuna_v1}, separator style TWO):
+ *       {@code SYSTEM + "␣" + "USER:␣" + u1 + "␣" + "ASSISTANT:␣" + a1 + "</s>" + "USER:␣" + u2 + "␣" + "ASSISTANT:"}.
+ *       The default system prompt is {@link LlavaV1#DEFAULT_SYSTEM}; a leading {@code SYSTEM} turn replaces
+ *       it. An image question is written {@code "<image>\n" + instruction} (see
+ *       {@link ChatTurn#userWithImage(String)}), giving {@code "...␣USER:␣<image>\nWhat is this?␣ASSISTANT:"}.
+ *       Encode with BOS.</li>
+ *   <li>{@link Llama2} (Llama-2-chat, also Mistral-instruct v0.1):
+ *       {@code "<s>[INST]␣" + u1 + "␣[/INST]" + "␣" + a1 + "␣</s>" + "<s>[INST]␣" + u2 + "␣[/INST]"}; a
+ *       leading system turn is folded into the first user message as
+ *       {@code "<<SYS>>\n" + system + "\n<</SYS>>\n\n" + u1}. Message contents are stripped of surrounding
+ *       whitespace, as in the Hugging Face template. The text already holds BOS: encode without BOS.</li>
+ *   <li>{@link ChatMl} (Qwen, ChatML): {@code "<|im_start|>" + role + "\n" + content + "<|im_end|>\n"} per
+ *       turn, roles {@code system}, {@code user}, {@code assistant}; the generation prompt is
+ *       {@code "<|im_start|>assistant\n"}. No default system prompt; encode without BOS.</li>
+ *   <li>{@link Plain}: each turn's content followed by {@code "\n"}, roles not written; the generation
+ *       prompt adds nothing. For base models and tests.</li>
+ * </ul>
+ * In every format, {@code addGenerationPrompt} makes the text end where the assistant's answer starts;
+ * it is ignored when the last turn is the assistant's.
  */
-public enum ChatTemplate {
+public sealed interface ChatTemplate permits ChatTemplate.LlavaV1, ChatTemplate.LlavaPlain, ChatTemplate.Llama2,
+        ChatTemplate.ChatMl, ChatTemplate.Plain {
+
+    /** The image placeholder that the vision embeddings replace. */
+    String IMAGE_TOKEN = "<image>";
+
     /**
-     * LLaVA v1 / Vicuna v1: {@code "A chat between a curious human and an artificial intelligence assistant. The
-     * assistant gives helpful, detailed, and polite answers to the human's questions. USER: <image>\n{msg}
-     * ASSISTANT:"}; an assistant turn is followed by {@code </s>}.
+     * @param turns the conversation, optionally starting with one system turn
+     * @param addGenerationPrompt whether to end with the cue for the assistant's next answer
+     * @return the prompt text
+     * @throws IllegalArgumentException if the turns are empty or their order is not valid for the format
      */
-    LLAVA_V1("llava-v1"),
-    /** LLaVA without system prompt, for small models: {@code "<image>\nUSER: {msg} ASSISTANT:"}. */
-    LLAVA_PLAIN("llava-plain"),
-    /** Llama-2 / Mistral: {@code "[INST] <image>\n{msg} [/INST]"}, turns joined by {@code " </s><s>"}. */
-    LLAMA_2("llama-2"),
-    /** ChatML (Qwen): {@code "<|im_start|>user\n<image>\n{msg}<|im_end|>\n<|im_start|>assistant\n"}. */
-    CHATML("chatml");
+    String render(List<ChatTurn> turns, boolean addGenerationPrompt);
 
-    private static final String SYSTEM = "A chat between a curious human and an artificial intelligence assistant. "
-            + "The assistant gives helpful, detailed, and polite answers to the human's questions.";
+    /** @return the canonical name accepted by {@link #byName(String)} */
+    String name();
 
-    private final String id;
-
-    ChatTemplate(String id) {
-        this.id = id;
-    }
-
-    /** The name used in unimllm.json. */
-    public String id() {
-        return id;
-    }
+    /** @return whether the rendered text already starts with the BOS token string */
+    boolean rendersBos();
 
     /**
-     * The template of a name in unimllm.json.
+     * A single-turn prompt ending where the assistant's answer starts.
      *
-     * @throws TokenizerException for an unknown name
+     * @param instruction the user's words
+     * @param imageToken the image placeholder to put before them, or null for a text-only prompt
      */
-    public static ChatTemplate byName(String name) {
-        for (ChatTemplate t : values()) {
-            if (t.id.equals(name.toLowerCase(Locale.ROOT))) {
-                return t;
+    default String prompt(String instruction, String imageToken) {
+        String content = imageToken == null ? instruction : imageToken + "\n" + instruction;
+        return render(List.of(ChatTurn.user(content)), true);
+    }
+
+    /**
+     * Looks a template up by name, case-insensitively: {@code llava_v1} (also {@code llava-v1},
+     * {@code vicuna_v1}, {@code vicuna}), {@code llama2} (also {@code llama-2}, {@code mistral}),
+     * {@code chatml} (also {@code qwen}), {@code plain}.
+     *
+     * @param name a template name from a model config
+     * @return the template
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
+    static ChatTemplate byName(String name) {
+        Objects.requireNonNull(name, "name");
+        return switch (name.trim().toLowerCase(Locale.ROOT).replace('-', '_')) {
+            case "llava_v1", "llava", "vicuna_v1", "vicuna" -> new LlavaV1();
+            case "llava_plain" -> new LlavaPlain();
+            case "llama2", "llama_2", "mistral" -> new Llama2();
+            case "chatml", "qwen" -> new ChatMl();
+            case "plain" -> new Plain();
+            default -> throw new IllegalArgumentException("unknown chat template '" + name
+                    + "'; known: llava_v1, llava_plain, llama2, chatml, plain");
+        };
+    }
+
+    /**
+     * Guesses the template from a Hugging Face Jinja {@code chat_template} string.
+     *
+     * @param jinja the {@code chat_template} of {@code tokenizer_config.json}
+     * @return ChatML if it uses {@code <|im_start|>}, Llama-2 if it uses {@code [INST]}, LLaVA v1 if it
+     *     uses {@code "ASSISTANT:"}, else plain
+     */
+    static ChatTemplate detect(String jinja) {
+        Objects.requireNonNull(jinja, "jinja");
+        if (jinja.contains("<|im_start|>")) {
+            return new ChatMl();
+        }
+        if (jinja.contains("[INST]")) {
+            return new Llama2();
+        }
+        if (jinja.contains("ASSISTANT:")) {
+            return new LlavaV1();
+        }
+        return new Plain();
+    }
+
+    /**
+     * LLaVA v1 / Vicuna v1 format (see {@link ChatTemplate}).
+     *
+     * @param systemPrompt the system prompt used when the conversation has no system turn
+     */
+    record LlavaV1(String systemPrompt) implements ChatTemplate {
+        /** The Vicuna v1 system prompt that LLaVA-1.5 was trained with. */
+        public static final String DEFAULT_SYSTEM = "A chat between a curious human and an artificial "
+                + "intelligence assistant. The assistant gives helpful, detailed, and polite answers to the "
+                + "human's questions.";
+
+        /** Validates the prompt. */
+        public LlavaV1 {
+            Objects.requireNonNull(systemPrompt, "systemPrompt");
+        }
+
+        /** With {@link #DEFAULT_SYSTEM}. */
+        public LlavaV1() {
+            this(DEFAULT_SYSTEM);
+        }
+
+        @Override
+        public String render(List<ChatTurn> turns, boolean addGenerationPrompt) {
+            List<ChatTurn> body = Turns.body(turns, name());
+            StringBuilder sb = new StringBuilder(Turns.system(turns).orElse(systemPrompt)).append(' ');
+            for (ChatTurn t : body) {
+                switch (t.role()) {
+                    case USER -> sb.append("USER: ").append(t.content()).append(' ');
+                    case ASSISTANT -> sb.append("ASSISTANT: ").append(t.content()).append("</s>");
+                    case SYSTEM -> throw Turns.misplacedSystem(name());
+                }
             }
-        }
-        throw new TokenizerException("unknown chat template '" + name + "'; known: llava-v1, llava-plain, llama-2, "
-                + "chatml");
-    }
-
-    /** One turn of a conversation. */
-    public record Turn(boolean user, String text) {
-        /** A user turn. */
-        public static Turn user(String text) {
-            return new Turn(true, text);
+            if (addGenerationPrompt && Turns.last(body) != ChatTurn.Role.ASSISTANT) {
+                sb.append("ASSISTANT:");
+            }
+            return sb.toString();
         }
 
-        /** An assistant turn. */
-        public static Turn assistant(String text) {
-            return new Turn(false, text);
+        @Override
+        public String name() {
+            return "llava_v1";
+        }
+
+        @Override
+        public boolean rendersBos() {
+            return false;
         }
     }
 
-    /** A single-turn prompt ending where the assistant starts to answer. */
-    public String prompt(String instruction, String imageToken) {
-        return render(List.of(Turn.user(instruction)), imageToken, true);
-    }
-
-    /**
-     * Renders a conversation.
-     *
-     * @param imageToken placeholder put before the first user message, or null for a text-only prompt
-     * @param addGenerationPrompt end with the assistant's cue so that the model answers next
-     */
-    public String render(List<Turn> turns, String imageToken, boolean addGenerationPrompt) {
-        StringBuilder sb = new StringBuilder();
-        boolean first = true;
-        for (Turn t : turns) {
-            boolean withImage = t.user() && first && imageToken != null;
-            String msg = withImage && this != LLAVA_PLAIN ? imageToken + "\n" + t.text() : t.text();
-            if (t.user()) {
+    /** Llama-2-chat / Mistral {@code [INST]} format (see {@link ChatTemplate}). */
+    record Llama2() implements ChatTemplate {
+        @Override
+        public String render(List<ChatTurn> turns, boolean addGenerationPrompt) {
+            List<ChatTurn> body = Turns.body(turns, name());
+            String system = Turns.system(turns).orElse(null);
+            StringBuilder sb = new StringBuilder();
+            ChatTurn.Role expected = ChatTurn.Role.USER;
+            boolean first = true;
+            for (ChatTurn t : body) {
+                if (t.role() != expected) {
+                    throw new IllegalArgumentException("llama2 template needs alternating user/assistant turns "
+                            + "starting with user; got " + t.role() + " where " + expected + " was expected");
+                }
+                if (t.role() == ChatTurn.Role.USER) {
+                    String content = t.content().strip();
+                    if (first && system != null) {
+                        content = "<<SYS>>\n" + system.strip() + "\n<</SYS>>\n\n" + content;
+                    }
+                    sb.append("<s>[INST] ").append(content).append(" [/INST]");
+                    expected = ChatTurn.Role.ASSISTANT;
+                } else {
+                    sb.append(' ').append(t.content().strip()).append(" </s>");
+                    expected = ChatTurn.Role.USER;
+                }
                 first = false;
             }
-            switch (this) {
-                case LLAVA_V1 -> {
-                    if (sb.isEmpty()) {
-                        sb.append(SYSTEM);
-                    }
-                    sb.append(t.user() ? " USER: " + msg : " ASSISTANT: " + msg + "</s>");
-                }
-                case LLAVA_PLAIN -> {
-                    if (t.user()) {
-                        sb.append(sb.isEmpty() ? "" : " ").append(withImage ? imageToken + "\n" : "")
-                                .append("USER: ").append(msg);
-                    } else {
-                        sb.append(" ASSISTANT: ").append(msg).append("</s>");
-                    }
-                }
-                case LLAMA_2 -> sb.append(t.user() ? "[INST] " + msg + " [/INST]" : " " + msg + " </s><s>");
-                case CHATML -> sb.append(t.user() ? "<|im_start|>user\n" + msg + "<|im_end|>\n"
-                        : "<|im_start|>assistant\n" + msg + "<|im_end|>\n");
-                default -> throw new IllegalStateException();
-            }
+            return sb.toString();
         }
-        if (addGenerationPrompt) {
-            switch (this) {
-                case LLAVA_V1, LLAVA_PLAIN -> sb.append(" ASSISTANT:");
-                case CHATML -> sb.append("<|im_start|>assistant\n");
-                default -> { }
-            }
+
+        @Override
+        public String name() {
+            return "llama2";
         }
-        return sb.toString();
+
+        @Override
+        public boolean rendersBos() {
+            return true;
+        }
+    }
+
+    /** ChatML format used by Qwen (see {@link ChatTemplate}). */
+    record ChatMl() implements ChatTemplate {
+        @Override
+        public String render(List<ChatTurn> turns, boolean addGenerationPrompt) {
+            List<ChatTurn> body = Turns.body(turns, name());
+            StringBuilder sb = new StringBuilder();
+            Turns.system(turns).ifPresent(s -> sb.append("<|im_start|>system\n").append(s).append("<|im_end|>\n"));
+            for (ChatTurn t : body) {
+                sb.append("<|im_start|>").append(t.role().name().toLowerCase(Locale.ROOT)).append('\n')
+                        .append(t.content()).append("<|im_end|>\n");
+            }
+            if (addGenerationPrompt && Turns.last(body) != ChatTurn.Role.ASSISTANT) {
+                sb.append("<|im_start|>assistant\n");
+            }
+            return sb.toString();
+        }
+
+        @Override
+        public String name() {
+            return "chatml";
+        }
+
+        @Override
+        public boolean rendersBos() {
+            return false;
+        }
+    }
+
+    /**
+     * LLaVA without a system prompt, the image first, for small models trained from scratch (the shapes model):
+     * {@code "<image>\nUSER: {msg} ASSISTANT:"}; an assistant turn is {@code " ASSISTANT: {msg}</s>"}.
+     */
+    record LlavaPlain() implements ChatTemplate {
+        @Override
+        public String render(List<ChatTurn> turns, boolean addGenerationPrompt) {
+            List<ChatTurn> body = Turns.body(turns, name());
+            StringBuilder sb = new StringBuilder();
+            for (ChatTurn t : body) {
+                switch (t.role()) {
+                    case USER -> {
+                        String c = t.content();
+                        if (sb.length() > 0) {
+                            sb.append(' ');
+                        }
+                        if (c.startsWith(IMAGE_TOKEN + "\n")) {
+                            sb.append(IMAGE_TOKEN).append('\n');
+                            c = c.substring(IMAGE_TOKEN.length() + 1);
+                        }
+                        sb.append("USER: ").append(c);
+                    }
+                    case ASSISTANT -> sb.append(" ASSISTANT: ").append(t.content()).append("</s>");
+                    case SYSTEM -> throw Turns.misplacedSystem(name());
+                    default -> throw new IllegalStateException();
+                }
+            }
+            if (addGenerationPrompt && !body.isEmpty() && body.get(body.size() - 1).role() == ChatTurn.Role.USER) {
+                sb.append(" ASSISTANT:");
+            }
+            return sb.toString();
+        }
+
+        @Override
+        public String name() {
+            return "llava_plain";
+        }
+
+        @Override
+        public boolean rendersBos() {
+            return false;
+        }
+    }
+
+    /** Plain format: contents one per line, no roles (see {@link ChatTemplate}). */
+    record Plain() implements ChatTemplate {
+        @Override
+        public String render(List<ChatTurn> turns, boolean addGenerationPrompt) {
+            Turns.body(turns, name());
+            StringBuilder sb = new StringBuilder();
+            for (ChatTurn t : turns) {
+                sb.append(t.content()).append('\n');
+            }
+            return sb.toString();
+        }
+
+        @Override
+        public String name() {
+            return "plain";
+        }
+
+        @Override
+        public boolean rendersBos() {
+            return false;
+        }
     }
 }

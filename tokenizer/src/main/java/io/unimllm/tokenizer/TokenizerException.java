@@ -1,15 +1,25 @@
 package io.unimllm.tokenizer;
 
-/** A tokenizer file is missing or corrupt, or a token or id is unknown. */
+/**
+ * Thrown when a tokenizer cannot be loaded or is used with input it cannot handle: a missing or corrupt
+ * {@code tokenizer.json}, an unknown token string, a token id outside the vocabulary.
+ *
+ * <p>The message always names what was wrong and where (file path, token, id and vocabulary size).
+ */
 public class TokenizerException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what was wrong and where */
+    /**
+     * @param message what went wrong and where
+     */
     public TokenizerException(String message) {
         super(message);
     }
 
-    /** @param message what was wrong and where; @param cause the underlying error */
+    /**
+     * @param message what went wrong and where
+     * @param cause the underlying failure
+     */
     public TokenizerException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -3,265 +3,567 @@ package io.unimllm.tokenizer;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.BitSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 
 /**
- * A checkpoint's Hugging Face tokenizer (DJL's native {@code tokenizers} binding) plus unimllm's special tokens.
+ * A Hugging Face tokenizer ({@code tokenizer.json} + {@code tokenizer_config.json}) with unimllm's added
+ * special tokens, backed by DJL's {@link HuggingFaceTokenizer} (the Rust {@code tokenizers} library).
  *
- * <p>Tokens listed in tokenizer.json's {@code added_tokens} keep their ids. Special tokens the file lacks (task and
- * grounding tokens added to a stock tokenizer) get stable ids {@code baseVocab, baseVocab + 1, ...} in the order
- * given to {@link #load(Path, List)}; text is split on them in Java so each is exactly one id. Thread-safe.
+ * <h2>Special tokens and stable ids</h2>
+ * {@link #withSpecialTokens(List)} adds tokens such as {@code <image>}, {@code <task_seg>}, {@code <box>}.
+ * A token already in the vocabulary (an entry of {@code added_tokens} or of the model vocabulary) keeps its
+ * id; each new token gets the next id after the largest id in use, in the order given. So for a
+ * Llama-2 vocabulary of 32000 the first new token is 32000, the next 32001, and so on, the same ids that
+ * Hugging Face's {@code tokenizer.add_tokens(...)} assigns. The ids therefore depend only on the
+ * tokenizer files and the list, never on a hash order.
+ *
+ * <h2>Encoding</h2>
+ * All added tokens, the file's own and the extra special ones, are registered in the native tokenizer (and
+ * checked at load to encode to exactly their id), so {@link #encode(String, boolean)} lets the library split
+ * the text on them (leftmost, longest match) and encode each piece of ordinary text between them with the
+ * normaliser and pre-tokeniser, never with the post-processor (no BOS/EOS per piece). The result is exactly
+ * Hugging Face's: with the "legacy" Llama/SentencePiece normaliser every piece gets the {@code "▁"} prefix
+ * again ({@code "<image>\nUSER"} encodes as {@code <image>, "▁", "<0x0A>"} followed by the pieces of
+ * {@code "USER"}), the tokenisation LLaVA was trained with; with a Metaspace pre-tokeniser whose
+ * {@code prepend_scheme} is {@code "first"} only the very first piece gets it. Note that the tokenizer's own
+ * special strings ({@code "<s>"}, {@code "</s>"}, {@code "<|im_end|>"}) in the text are encoded as their
+ * control ids too, as in Hugging Face; callers who embed untrusted text in a prompt should sanitise it first.
+ * BOS is prepended only when asked for and the tokenizer has one.
+ *
+ * <h2>Decoding</h2>
+ * {@link #decode(int[], boolean)} runs the tokenizer's own decoder over the whole id sequence (added
+ * tokens are rendered verbatim unless skipped), so the SentencePiece rule "strip only the very first
+ * leading space" and byte-fallback tokens behave as in Hugging Face.
+ *
+ * <p>Instances are immutable and thread-safe; {@link #close()} frees the native tokenizer.
  */
 public final class UnimllmTokenizer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKENIZER_JSON = "tokenizer.json";
+    private static final String TOKENIZER_CONFIG_JSON = "tokenizer_config.json";
+    private static final String GENERATION_CONFIG_JSON = "generation_config.json";
 
+    private final String source;
+    private final byte[] baseTokenizerJson;
+    private final JsonNode config;
+    private final List<Integer> generationEos;
     private final HuggingFaceTokenizer hf;
-    private final Map<String, Integer> vocab;
-    private final Map<Integer, String> byId;
-    private final Set<Integer> special;
-    private final Map<String, Integer> extra;
-    private final int baseVocab;
-    private final Integer bos;
-    private final List<Integer> eos;
-    private final Path source;
+    private final String[] idToToken;
+    private final Map<String, Integer> tokenToId;
+    private final List<AddedToken> addedTokens;
+    private final BitSet specialIds;
+    private final OptionalInt bosId;
+    private final boolean addBosByDefault;
+    private final List<Integer> eosIds;
+    private final Optional<String> chatTemplateSource;
 
-    private UnimllmTokenizer(HuggingFaceTokenizer hf, Map<String, Integer> vocab, Set<Integer> special,
-            Map<String, Integer> extra, int baseVocab, Integer bos, List<Integer> eos, Path source) {
-        this.hf = hf;
-        this.vocab = vocab;
-        this.special = special;
-        this.extra = extra;
-        this.baseVocab = baseVocab;
-        this.bos = bos;
-        this.eos = eos;
+    private UnimllmTokenizer(String source, byte[] baseTokenizerJson, JsonNode config, List<Integer> generationEos,
+            List<String> extraSpecial) {
         this.source = source;
-        this.byId = new HashMap<>();
-        vocab.forEach((t, id) -> byId.put(id, t));
-        extra.forEach((t, id) -> byId.put(id, t));
-    }
+        this.baseTokenizerJson = baseTokenizerJson;
+        this.config = config;
+        this.generationEos = generationEos;
+        ObjectNode root = parseTokenizerJson(baseTokenizerJson, source);
 
-    /** Loads {@code dir/tokenizer.json} (and {@code tokenizer_config.json} when present). */
-    public static UnimllmTokenizer load(Path dir) {
-        return load(dir, List.of());
+        Map<String, Integer> vocab = readModelVocab(root, source);
+        List<AddedToken> added = readAddedTokens(root, source);
+        int maxId = -1;
+        for (int id : vocab.values()) {
+            maxId = Math.max(maxId, id);
+        }
+        for (AddedToken t : added) {
+            maxId = Math.max(maxId, t.id());
+        }
+
+        // Merge the requested special tokens: existing ones keep their id (and become special), new ones
+        // get max+1, max+2, ... in list order; duplicates in the list are ignored.
+        Map<String, AddedToken> addedByContent = new HashMap<>();
+        List<AddedToken> all = new ArrayList<>(added);
+        for (AddedToken t : added) {
+            addedByContent.put(t.content(), t);
+        }
+        ArrayNode addedJson = root.withArray("added_tokens");
+        for (String token : new LinkedHashSet<>(extraSpecial)) {
+            if (token == null || token.isEmpty()) {
+                throw new TokenizerException("special token must be a non-empty string, got "
+                        + (token == null ? "null" : "\"\"") + " (tokenizer at " + source + ")");
+            }
+            AddedToken existing = addedByContent.get(token);
+            if (existing != null) {
+                if (!existing.special()) {
+                    AddedToken promoted = new AddedToken(token, existing.id(), true);
+                    all.set(all.indexOf(existing), promoted);
+                    addedByContent.put(token, promoted);
+                    markSpecial(addedJson, token);
+                }
+                continue;
+            }
+            Integer vocabId = vocab.get(token);
+            int id = vocabId != null ? vocabId : ++maxId;
+            AddedToken t = new AddedToken(token, id, true);
+            all.add(t);
+            addedByContent.put(token, t);
+            addedJson.add(addedTokenJson(t));
+        }
+        all.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        this.addedTokens = List.copyOf(all);
+
+        int size = maxId + 1;
+        this.idToToken = new String[size];
+        this.tokenToId = new HashMap<>(vocab);
+        vocab.forEach((tok, id) -> idToToken[id] = tok);
+        this.specialIds = new BitSet(size);
+        for (AddedToken t : addedTokens) {
+            idToToken[t.id()] = t.content();
+            tokenToId.put(t.content(), t.id());
+            if (t.special()) {
+                specialIds.set(t.id());
+            }
+        }
+
+        this.bosId = configTokenId(config, "bos_token");
+        JsonNode addBos = config.get("add_bos_token");
+        this.addBosByDefault = addBos != null && addBos.asBoolean(false);
+        OptionalInt eos = configTokenId(config, "eos_token");
+        LinkedHashSet<Integer> eosSet = new LinkedHashSet<>();
+        eos.ifPresent(eosSet::add);
+        for (int id : generationEos) {
+            if (id >= 0 && id < idToToken.length && idToToken[id] != null) {
+                eosSet.add(id);
+            }
+        }
+        this.eosIds = List.copyOf(eosSet);
+        this.chatTemplateSource = readChatTemplate(config);
+
+        this.hf = newNativeTokenizer(root, source);
+        verifyAddedTokenIds();
     }
 
     /**
-     * Loads the tokenizer and makes sure every token of {@code specialTokens} is a single special id.
+     * Loads {@code tokenizer.json} and, if present, {@code tokenizer_config.json} and
+     * {@code generation_config.json} (for its {@code eos_token_id}) from a checkpoint directory.
      *
-     * @throws TokenizerException when tokenizer.json is missing or not a tokenizer
+     * @param checkpointDir directory holding the tokenizer files
+     * @return the tokenizer, without extra special tokens
+     * @throws TokenizerException if {@code tokenizer.json} is missing or corrupt, or the config is corrupt
      */
-    public static UnimllmTokenizer load(Path dir, List<String> specialTokens) {
-        Path file = Files.isDirectory(dir) ? dir.resolve("tokenizer.json") : dir;
-        if (!Files.isRegularFile(file)) {
-            throw new TokenizerException("tokenizer.json not found: " + file);
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new TokenizerException("tokenizer.json is not valid JSON: " + file + ": " + e.getMessage(), e);
-        }
-        if (root == null || !root.path("model").isObject()) {
-            throw new TokenizerException("tokenizer.json has no model section: " + file);
-        }
-        Map<String, Integer> vocab = new LinkedHashMap<>();
-        JsonNode v = root.path("model").path("vocab");
-        if (v.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> e = it.next();
-                vocab.put(e.getKey(), e.getValue().asInt());
-            }
-        } else if (v.isArray()) { // Unigram: [[piece, score], ...]
-            for (int i = 0; i < v.size(); i++) {
-                vocab.put(v.get(i).get(0).asText(), i);
-            }
-        }
-        Set<Integer> special = new HashSet<>();
-        for (JsonNode t : root.path("added_tokens")) {
-            vocab.put(t.path("content").asText(), t.path("id").asInt());
-            if (t.path("special").asBoolean(false)) {
-                special.add(t.path("id").asInt());
-            }
-        }
-        int base = vocab.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
-        Map<String, Integer> extra = new LinkedHashMap<>();
-        for (String s : specialTokens) {
-            Integer id = vocab.get(s);
-            if (id != null) {
-                special.add(id);
-            } else if (!extra.containsKey(s)) {
-                extra.put(s, base + extra.size());
-            }
-        }
-        HuggingFaceTokenizer hf;
-        try (InputStream in = Files.newInputStream(file)) {
-            hf = HuggingFaceTokenizer.newInstance(in, Map.of("addSpecialTokens", "false", "truncation", "false",
-                    "padding", "false", "maxLength", "1000000"));
-        } catch (IOException | RuntimeException e) {
-            throw new TokenizerException("cannot load tokenizer " + file + ": " + e.getMessage(), e);
-        }
-        Integer bos = null;
-        List<Integer> eos = new ArrayList<>();
-        Path cfg = file.resolveSibling("tokenizer_config.json");
-        if (Files.isRegularFile(cfg)) {
-            try {
-                JsonNode c = JSON.readTree(cfg.toFile());
-                bos = tokenOf(c.get("bos_token"), vocab);
-                Integer e = tokenOf(c.get("eos_token"), vocab);
-                if (e != null) {
-                    eos.add(e);
-                }
-            } catch (IOException e) {
-                hf.close();
-                throw new TokenizerException("tokenizer_config.json is not valid JSON: " + cfg, e);
-            }
-        }
-        return new UnimllmTokenizer(hf, vocab, special, extra, base, bos, List.copyOf(eos), file);
-    }
-
-    private static Integer tokenOf(JsonNode node, Map<String, Integer> vocab) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        String s = node.isObject() ? node.path("content").asText() : node.asText();
-        return vocab.get(s);
-    }
-
-    /** Token ids of {@code text}; special tokens written in the text become their single ids. */
-    public int[] encode(String text, boolean addBos) {
-        List<Integer> out = new ArrayList<>();
-        if (addBos && bos != null) {
-            out.add(bos);
-        }
-        int start = 0;
-        while (start < text.length()) {
-            int best = -1;
-            String found = null;
-            for (String t : extra.keySet()) {
-                int i = text.indexOf(t, start);
-                if (i >= 0 && (best < 0 || i < best || (i == best && t.length() > found.length()))) {
-                    best = i;
-                    found = t;
-                }
-            }
-            int end = best < 0 ? text.length() : best;
-            if (end > start) {
-                for (long id : hf.encode(text.substring(start, end), false, false).getIds()) {
-                    out.add((int) id);
-                }
-            }
-            if (found == null) {
-                break;
-            }
-            out.add(extra.get(found));
-            start = best + found.length();
-        }
-        return out.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    /** Text of {@code ids}; special tokens are written out unless {@code skipSpecial}. */
-    public String decode(int[] ids, boolean skipSpecial) {
-        StringBuilder sb = new StringBuilder();
-        List<Long> run = new ArrayList<>();
-        for (int id : ids) {
-            if (id < 0 || id >= vocabSize()) {
-                throw new TokenizerException("token id " + id + " is outside the vocabulary of " + vocabSize()
-                        + " (" + source + ")");
-            }
-            if (id >= baseVocab) {
-                flush(sb, run, skipSpecial);
-                if (!skipSpecial) {
-                    sb.append(byId.get(id));
-                }
-            } else {
-                run.add((long) id);
-            }
-        }
-        flush(sb, run, skipSpecial);
-        return sb.toString();
-    }
-
-    private void flush(StringBuilder sb, List<Long> run, boolean skipSpecial) {
-        if (run.isEmpty()) {
-            return;
-        }
-        long[] a = run.stream().mapToLong(Long::longValue).toArray();
-        sb.append(hf.decode(a, skipSpecial));
-        run.clear();
+    public static UnimllmTokenizer load(Path checkpointDir) {
+        return load(checkpointDir, List.of());
     }
 
     /**
-     * The id of a token string.
+     * Loads the tokenizer files of a checkpoint directory and adds special tokens with stable ids (see
+     * {@link #withSpecialTokens(List)}).
      *
-     * @throws TokenizerException when the vocabulary has no such token
+     * @param checkpointDir directory holding {@code tokenizer.json} (and optionally {@code tokenizer_config.json})
+     * @param specialTokens tokens to add, in id order for the new ones
+     * @return the tokenizer
+     * @throws TokenizerException if a file is missing or corrupt or a token is empty
+     */
+    public static UnimllmTokenizer load(Path checkpointDir, List<String> specialTokens) {
+        Objects.requireNonNull(checkpointDir, "checkpointDir");
+        Objects.requireNonNull(specialTokens, "specialTokens");
+        Path tokenizerFile = checkpointDir.resolve(TOKENIZER_JSON);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(tokenizerFile);
+        } catch (NoSuchFileException e) {
+            throw new TokenizerException("missing " + TOKENIZER_JSON + ": " + tokenizerFile + " does not exist", e);
+        } catch (IOException e) {
+            throw new TokenizerException("cannot read " + tokenizerFile + ": " + e.getMessage(), e);
+        }
+        Path configFile = checkpointDir.resolve(TOKENIZER_CONFIG_JSON);
+        JsonNode config = JSON.createObjectNode();
+        if (Files.isRegularFile(configFile)) {
+            try {
+                config = JSON.readTree(configFile.toFile());
+            } catch (IOException e) {
+                throw new TokenizerException("corrupt " + configFile + ": " + e.getMessage(), e);
+            }
+            if (config == null || !config.isObject()) {
+                throw new TokenizerException("corrupt " + configFile + ": expected a JSON object");
+            }
+        }
+        List<Integer> generationEos = readGenerationEos(checkpointDir.resolve(GENERATION_CONFIG_JSON));
+        return new UnimllmTokenizer(tokenizerFile.toString(), bytes, config, generationEos, specialTokens);
+    }
+
+    /**
+     * Returns a new tokenizer with these special tokens added on top of the ones this one already has.
+     * Tokens already in the vocabulary keep their id (and count as special from then on); new tokens get
+     * ids {@code vocabSize(), vocabSize() + 1, ...} in the order given; repeated tokens are ignored.
+     * This tokenizer stays open and usable; close both.
+     *
+     * @param specialTokens tokens such as {@code "<image>"}, {@code "<task_seg>"}
+     * @return a new tokenizer
+     * @throws TokenizerException if a token is empty
+     */
+    public UnimllmTokenizer withSpecialTokens(List<String> specialTokens) {
+        Objects.requireNonNull(specialTokens, "specialTokens");
+        List<String> merged = new ArrayList<>();
+        for (AddedToken t : addedTokens) {
+            if (t.special()) {
+                merged.add(t.content());
+            }
+        }
+        merged.addAll(specialTokens);
+        // Rebuild from the original files so that the native tokenizer is fresh and independently closable.
+        return new UnimllmTokenizer(source, baseTokenizerJson, config, generationEos, merged);
+    }
+
+    /**
+     * Encodes text; every added token string in it (for example {@code "<image>"}) becomes exactly one id.
+     *
+     * @param text the text
+     * @param addBos whether to prepend the BOS id (ignored if the tokenizer has no BOS token)
+     * @return token ids
+     */
+    public int[] encode(String text, boolean addBos) {
+        Objects.requireNonNull(text, "text");
+        IntList out = new IntList(text.length() / 3 + 2);
+        if (addBos && bosId.isPresent()) {
+            out.add(bosId.getAsInt());
+        }
+        // Every added token is registered in the native tokenizer (checked at load), so the library itself
+        // splits the text on them exactly as Hugging Face does, honouring each file's prepend scheme.
+        for (long id : hf.encode(text, false, false).getIds()) {
+            out.add(Math.toIntExact(id));
+        }
+        return out.toArray();
+    }
+
+    /**
+     * Encodes text, prepending BOS if {@code tokenizer_config.json} says {@code "add_bos_token": true}.
+     *
+     * @param text the text
+     * @return token ids
+     */
+    public int[] encode(String text) {
+        return encode(text, addBosByDefault);
+    }
+
+    /**
+     * Decodes ids with the tokenizer's decoder over the whole sequence.
+     *
+     * @param ids token ids
+     * @param skipSpecial whether special tokens are left out; otherwise they appear verbatim
+     * @return the text
+     * @throws TokenizerException if an id is outside {@code [0, vocabSize())}
+     */
+    public String decode(int[] ids, boolean skipSpecial) {
+        Objects.requireNonNull(ids, "ids");
+        long[] longs = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            checkId(ids[i], i);
+            longs[i] = ids[i];
+        }
+        return hf.decode(longs, skipSpecial);
+    }
+
+    /**
+     * @param token an exact token string ({@code "<image>"}, or a vocabulary piece such as {@code "▁the"})
+     * @return its id
+     * @throws UnknownTokenException if it is not in the vocabulary
      */
     public int tokenId(String token) {
-        return find(token).orElseThrow(() -> new TokenizerException("unknown token '" + token + "' in " + source));
+        Integer id = tokenToId.get(Objects.requireNonNull(token, "token"));
+        if (id == null) {
+            throw new UnknownTokenException(token, source);
+        }
+        return id;
     }
 
-    /** The id of a token string, if the vocabulary has it. */
+    /**
+     * @param token an exact token string
+     * @return its id, or empty if it is not in the vocabulary
+     */
     public OptionalInt find(String token) {
-        Integer id = vocab.get(token);
-        if (id == null) {
-            id = extra.get(token);
-        }
+        Integer id = tokenToId.get(Objects.requireNonNull(token, "token"));
         return id == null ? OptionalInt.empty() : OptionalInt.of(id);
     }
 
-    /** The token string of an id (raw vocabulary form, e.g. with SentencePiece's "▁"). */
+    /**
+     * @param id a token id
+     * @return the raw vocabulary string of the id (for example {@code "▁the"}, {@code "<0x0A>"},
+     *     {@code "Ġthe"} for byte-level vocabularies, or an added token's content)
+     * @throws TokenizerException if the id is out of range or unused
+     */
     public String token(int id) {
-        String t = byId.get(id);
-        if (t == null) {
-            throw new TokenizerException("token id " + id + " is outside the vocabulary of " + vocabSize());
-        }
-        return t;
+        checkId(id, -1);
+        return idToToken[id];
     }
 
-    /** True for added special tokens (control, task, grounding, image tokens). */
+    /**
+     * @param id a token id
+     * @return whether it is a special token (a special entry of {@code added_tokens}, or one added with
+     *     {@link #withSpecialTokens(List)}); false for ids outside the vocabulary
+     */
     public boolean isSpecial(int id) {
-        return special.contains(id) || id >= baseVocab;
+        return id >= 0 && specialIds.get(id);
     }
 
-    /** Vocabulary size including tokens added by unimllm. */
+    /** @return the number of ids, including added tokens (largest id + 1) */
     public int vocabSize() {
-        return baseVocab + extra.size();
+        return idToToken.length;
     }
 
-    /** Beginning-of-sequence id from tokenizer_config.json, if any. */
+    /** @return the BOS id, if {@code tokenizer_config.json} names a BOS token that is in the vocabulary */
     public OptionalInt bosId() {
-        return bos == null ? OptionalInt.empty() : OptionalInt.of(bos);
+        return bosId;
     }
 
-    /** End-of-sequence ids from tokenizer_config.json. */
+    /** @return whether {@code tokenizer_config.json} asks for BOS by default ({@code add_bos_token}) */
+    public boolean addsBosByDefault() {
+        return addBosByDefault;
+    }
+
+    /**
+     * @return the ids that end generation: the {@code eos_token} of {@code tokenizer_config.json}, then the
+     *     {@code eos_token_id}s of an optional {@code generation_config.json} (Qwen lists both
+     *     {@code <|im_end|>} and {@code <|endoftext|>} there), without repeats; empty if none is named
+     */
     public List<Integer> eosIds() {
-        return eos;
+        return eosIds;
     }
 
-    /** Tokens unimllm added beyond the file's vocabulary, with their ids. */
-    public Map<String, Integer> addedTokens() {
-        return Collections.unmodifiableMap(extra);
+    /** @return every added token (those of {@code tokenizer.json} and the extra special ones), by id */
+    public List<AddedToken> addedTokens() {
+        return addedTokens;
     }
 
-    /** A fresh incremental detokenizer. */
-    public StreamingDetokenizer streaming() {
-        return new StreamingDetokenizer(this);
+    /** @return the raw Jinja {@code chat_template} of {@code tokenizer_config.json}, if any */
+    public Optional<String> chatTemplateSource() {
+        return chatTemplateSource;
     }
 
+    /** @return a new streaming detokenizer over this tokenizer that renders special tokens verbatim */
+    public StreamingDetokenizer streamingDetokenizer() {
+        return new StreamingDetokenizer(this, false);
+    }
+
+    /** Frees the native tokenizer. */
     @Override
     public void close() {
         hf.close();
     }
+
+    @Override
+    public String toString() {
+        return "UnimllmTokenizer[" + source + ", vocabSize=" + vocabSize() + "]";
+    }
+
+    private void checkId(int id, int position) {
+        if (id < 0 || id >= idToToken.length || idToToken[id] == null) {
+            throw new TokenizerException("token id " + id + (position >= 0 ? " at position " + position : "")
+                    + " is not in the vocabulary (size " + idToToken.length + ") of the tokenizer at " + source);
+        }
+    }
+
+    private void verifyAddedTokenIds() {
+        // The native library assigns ids to added tokens itself; make sure it agrees with ours.
+        for (AddedToken t : addedTokens) {
+            long[] ids = hf.encode(t.content(), false, false).getIds();
+            if (ids.length != 1 || ids[0] != t.id()) {
+                hf.close();
+                throw new TokenizerException("added token '" + t.content() + "' should encode to id " + t.id()
+                        + " but the native tokenizer gives " + java.util.Arrays.toString(ids) + " (" + source + ")");
+            }
+        }
+    }
+
+    private static ObjectNode parseTokenizerJson(byte[] bytes, String source) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new TokenizerException("corrupt " + source + ": not valid JSON (" + e.getMessage() + ")", e);
+        }
+        if (root == null || !root.isObject() || !root.path("model").isObject()) {
+            throw new TokenizerException("corrupt " + source + ": expected a JSON object with a \"model\" object");
+        }
+        return (ObjectNode) root;
+    }
+
+    private static Map<String, Integer> readModelVocab(JsonNode root, String source) {
+        JsonNode vocab = root.path("model").path("vocab");
+        Map<String, Integer> out = new HashMap<>();
+        if (vocab.isObject()) { // BPE, WordPiece, WordLevel: {"token": id}
+            Iterator<Map.Entry<String, JsonNode>> it = vocab.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().canConvertToInt() || e.getValue().asInt() < 0) {
+                    throw new TokenizerException("corrupt " + source + ": vocab entry '" + e.getKey()
+                            + "' has id " + e.getValue() + ", expected a non-negative integer");
+                }
+                out.put(e.getKey(), e.getValue().asInt());
+            }
+        } else if (vocab.isArray()) { // Unigram: [["piece", score], ...], the index is the id
+            for (int i = 0; i < vocab.size(); i++) {
+                JsonNode entry = vocab.get(i);
+                if (!entry.isArray() || entry.size() < 1 || !entry.get(0).isTextual()) {
+                    throw new TokenizerException("corrupt " + source + ": unigram vocab entry " + i
+                            + " is not [piece, score]");
+                }
+                out.putIfAbsent(entry.get(0).asText(), i);
+            }
+        } else {
+            throw new TokenizerException("corrupt " + source + ": model.vocab is missing");
+        }
+        return out;
+    }
+
+    private static List<AddedToken> readAddedTokens(JsonNode root, String source) {
+        JsonNode arr = root.path("added_tokens");
+        if (arr.isMissingNode() || arr.isNull()) {
+            return new ArrayList<>();
+        }
+        if (!arr.isArray()) {
+            throw new TokenizerException("corrupt " + source + ": added_tokens is not an array");
+        }
+        List<AddedToken> out = new ArrayList<>();
+        for (JsonNode t : arr) {
+            if (!t.path("content").isTextual() || !t.path("id").canConvertToInt()) {
+                throw new TokenizerException("corrupt " + source + ": added token " + t + " lacks content/id");
+            }
+            out.add(new AddedToken(t.get("content").asText(), t.get("id").asInt(), t.path("special").asBoolean(false)));
+        }
+        return out;
+    }
+
+    private static ObjectNode addedTokenJson(AddedToken t) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("id", t.id());
+        n.put("content", t.content());
+        n.put("single_word", false);
+        n.put("lstrip", false);
+        n.put("rstrip", false);
+        n.put("normalized", false);
+        n.put("special", t.special());
+        return n;
+    }
+
+    private static void markSpecial(ArrayNode addedJson, String content) {
+        for (JsonNode n : addedJson) {
+            if (content.equals(n.path("content").asText())) {
+                ((ObjectNode) n).put("special", true);
+            }
+        }
+    }
+
+    private static HuggingFaceTokenizer newNativeTokenizer(ObjectNode root, String source) {
+        try {
+            byte[] json = JSON.writeValueAsBytes(root);
+            // No truncation or padding: the runtime decides about context length, not the tokenizer.
+            Map<String, String> options = Map.of("addSpecialTokens", "false", "truncation", "false",
+                    "padding", "false");
+            return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json), options);
+        } catch (IOException | RuntimeException e) {
+            throw new TokenizerException("corrupt " + source + ": the tokenizers library rejected it ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    private OptionalInt configTokenId(JsonNode cfg, String key) {
+        JsonNode n = cfg.get(key);
+        String content = null;
+        if (n != null && n.isTextual()) {
+            content = n.asText();
+        } else if (n != null && n.isObject() && n.path("content").isTextual()) {
+            content = n.get("content").asText(); // {"__type": "AddedToken", "content": "<s>", ...}
+        }
+        if (content == null) {
+            return OptionalInt.empty();
+        }
+        Integer id = tokenToId.get(content);
+        return id == null ? OptionalInt.empty() : OptionalInt.of(id);
+    }
+
+    /** {@code eos_token_id} of an optional {@code generation_config.json}: an int or a list of ints. */
+    private static List<Integer> readGenerationEos(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        JsonNode eos;
+        try {
+            eos = JSON.readTree(file.toFile()).path("eos_token_id");
+        } catch (IOException e) {
+            throw new TokenizerException("corrupt " + file + ": " + e.getMessage(), e);
+        }
+        List<Integer> out = new ArrayList<>();
+        if (eos.canConvertToInt()) {
+            out.add(eos.asInt());
+        } else if (eos.isArray()) {
+            for (JsonNode n : eos) {
+                if (!n.canConvertToInt()) {
+                    throw new TokenizerException("corrupt " + file + ": eos_token_id holds " + n + ", not an integer");
+                }
+                out.add(n.asInt());
+            }
+        }
+        return out;
+    }
+
+    private static Optional<String> readChatTemplate(JsonNode cfg) {
+        JsonNode n = cfg.get("chat_template");
+        if (n == null || n.isNull()) {
+            return Optional.empty();
+        }
+        if (n.isTextual()) {
+            return Optional.of(n.asText());
+        }
+        if (n.isArray()) { // [{"name": "default", "template": "..."}, ...]
+            for (JsonNode t : n) {
+                if ("default".equals(t.path("name").asText()) && t.path("template").isTextual()) {
+                    return Optional.of(t.get("template").asText());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Minimal growable int array (avoids boxing on the encode path). */
+    private static final class IntList {
+        private int[] data;
+        private int size;
+
+        IntList(int capacity) {
+            data = new int[Math.max(4, capacity)];
+        }
+
+        void add(int v) {
+            if (size == data.length) {
+                data = java.util.Arrays.copyOf(data, size * 2);
+            }
+            data[size++] = v;
+        }
+
+        int[] toArray() {
+            return java.util.Arrays.copyOf(data, size);
+        }
+    }
+
+    /**
+     * Encodes a piece of text that holds no added token, without BOS/EOS (used by tests as the building
+     * block of an independent split-and-splice reference).
+     */
+    int[] encodePiece(String piece) {
+        return java.util.Arrays.stream(hf.encode(piece, false, false).getIds()).mapToInt(Math::toIntExact).toArray();
+    }
+
 }

@@ -36,7 +36,7 @@ public final class ShapesRecipe {
     /** Image side of the world and of the vision tower. */
     public static final int IMAGE_SIZE = 48;
     /** The chat template the model is trained with. */
-    public static final ChatTemplate TEMPLATE = ChatTemplate.LLAVA_PLAIN;
+    public static final ChatTemplate TEMPLATE = new ChatTemplate.LlavaPlain();
 
     private ShapesRecipe() {
     }
@@ -93,7 +93,7 @@ public final class ShapesRecipe {
     private static ObjectNode manifest(ObjectMapper json) {
         ObjectNode m = json.createObjectNode();
         m.put("format", 1);
-        m.put("chat_template", TEMPLATE.id());
+        m.put("chat_template", TEMPLATE.name());
         m.put("image_token", "<image>");
         m.put("codec", "unimllm");
         ObjectNode tasks = m.putObject("tasks");

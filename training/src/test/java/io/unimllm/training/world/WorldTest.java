@@ -77,7 +77,7 @@ class WorldTest {
         try (UnimllmTokenizer tok = UnimllmTokenizer.load(tmp)) {
             int unk = tok.tokenId("<unk>");
             for (Sample s : new WorldGenerator(48, Phrasings.TEST, 3).next(100)) {
-                String text = ChatTemplate.LLAVA_PLAIN.prompt(s.instruction(), "<image>") + " " + s.answer();
+                String text = new ChatTemplate.LlavaPlain().prompt(s.instruction(), "<image>") + " " + s.answer();
                 int[] ids = tok.encode(text, true);
                 assertThat(ids).doesNotContain(unk);
                 assertThat(ids[0]).isEqualTo(tok.bosId().getAsInt());

@@ -70,7 +70,17 @@ class ChatTemplateTest {
         assertThat(ChatTemplate.byName("llama-2")).isEqualTo(new ChatTemplate.Llama2());
         assertThat(ChatTemplate.byName("chatml").name()).isEqualTo("chatml");
         assertThatThrownBy(() -> ChatTemplate.byName("alpaca")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("alpaca").hasMessageContaining("llava_v1, llama2, chatml, plain");
+                .hasMessageContaining("alpaca").hasMessageContaining("llava_v1, llava_plain, llama2, chatml, plain");
+    }
+
+    @Test
+    void llavaPlainPutsTheImageBeforeTheUserTurn() {
+        ChatTemplate t = ChatTemplate.byName("llava-plain");
+        assertThat(t.prompt("segment the red circle", "<image>"))
+                .isEqualTo("<image>\nUSER: segment the red circle ASSISTANT:");
+        assertThat(t.render(List.of(ChatTurn.userWithImage("count"), ChatTurn.assistant("3"), ChatTurn.user("ok")),
+                true)).isEqualTo("<image>\nUSER: count ASSISTANT: 3</s> USER: ok ASSISTANT:");
+        assertThat(t.prompt("hi", null)).isEqualTo("USER: hi ASSISTANT:");
     }
 
     @Test

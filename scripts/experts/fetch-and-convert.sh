@@ -103,6 +103,10 @@ convert_esrgan_x2() {
 }
 
 mkdir -p "$CACHE"
+if [[ "$PY" == /usr/bin/python3 ]] && ! "$PY" -c 'import torch, numpy, PIL' 2>/dev/null; then
+  # a clean CI machine: install Debian's python3-torch & co. (the project's own prerequisite script)
+  "$(dirname "${BASH_SOURCE[0]}")/../ensure-prereqs.sh" || die "could not install the Python prerequisites"
+fi
 "$PY" -c 'import torch, numpy, PIL' 2>/dev/null || die "$PY lacks torch/numpy/PIL (Debian: apt-get install python3-torch python3-pil)"
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=(centernet esrgan-slim-x2 selfie)

@@ -105,6 +105,11 @@ public final class ShapesRecipe {
         routes.putArray("detect").add("grounding-detections");
         routes.putArray("edit").add("mask-editor");
         m.put("fallback", "error");
+        // the photo experts (COCO detector, person segmenter, upscaler) do not apply to the shapes world
+        ObjectNode experts = m.putObject("experts");
+        experts.put("centernet.enabled", "false");
+        experts.put("selfie.enabled", "false");
+        experts.put("esrgan.enabled", "false");
         m.putObject("generation").put("max_new_tokens", 64);
         return m;
     }

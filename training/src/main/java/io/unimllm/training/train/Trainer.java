@@ -208,16 +208,26 @@ public final class Trainer implements AutoCloseable {
 
     /** Clips the global gradient norm; false (and gradients zeroed) when it is not finite. */
     private boolean clip() {
+        // per tensor: max|g| * ||g / max|g|||, combined in double, so that large but finite gradients do not
+        // overflow fp32 when squared (that would look non-finite and stall training)
         double sq = 0;
         for (NDArray p : trainable.values()) {
-            sq += p.getGradient().toType(DataType.FLOAT32, false).square().sum().getFloat();
+            NDArray g = p.getGradient().toType(DataType.FLOAT32, false);
+            double max = g.abs().max().getFloat();
+            if (!Double.isFinite(max)) {
+                sq = Double.NaN;
+                break;
+            }
+            if (max > 0) {
+                sq += max * max * g.div((float) max).square().sum().getFloat();
+            }
         }
         double norm = Math.sqrt(sq);
         if (!Double.isFinite(norm)) {
             lastSkip = "non-finite gradient in " + trainable.entrySet().stream()
-                    .filter(e -> !Double.isFinite(e.getValue().getGradient().toType(DataType.FLOAT32, false).square()
-                            .sum().getFloat()))
-                    .map(Map.Entry::getKey).limit(5).toList();
+                    .filter(e -> !Double.isFinite(e.getValue().getGradient().toType(DataType.FLOAT32, false).abs()
+                            .max().getFloat()))
+                    .map(Map.Entry::getKey).limit(400).toList();
             skipped++;
             LOG.warn("non-finite gradient norm at step {}; update skipped ({} so far)", optimizer.steps(), skipped);
             return false;

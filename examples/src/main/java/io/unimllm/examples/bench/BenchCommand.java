@@ -59,6 +59,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "also write the results as JSON lines to this file")
     Path json;
 
+    @Option(names = "--router", description = "also measure the task router's dispatch overhead")
+    boolean router;
+
     @Option(names = "--trace-dir", description = "keep libtorch profiler traces (chrome://tracing) in this directory")
     Path traceDir;
 
@@ -103,6 +106,9 @@ public final class BenchCommand implements Callable<Integer> {
                 measure(m, gen, batch, limit, out);
             }
             overhead(m, gen, out);
+        }
+        if (router) {
+            jsonLines.addAll(RouterBench.run(out));
         }
         if (json != null) {
             Files.write(json, jsonLines);

@@ -47,7 +47,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         double val = ShapesRecipe.train(out, new ShapesRecipe.Run(steps, batch, lr, warmup, seed,
-                Duration.ofMinutes(minutes)), System.out);
+                Duration.ofMinutes(minutes), resume), System.out);
         System.out.printf("done in %s, validation loss %.4f, checkpoint %s%n",
                 Duration.ofNanos(System.nanoTime() - start).withNanos(0), val, out);
         return 0;

@@ -42,7 +42,7 @@ public final class ShapesRecipe {
     }
 
     /** Hyper-parameters of a training run. */
-    public record Run(int steps, int batchSize, double lr, int warmup, long seed, Duration budget) {
+    public record Run(int steps, int batchSize, double lr, int warmup, long seed, Duration budget, boolean resume) {
     }
 
     /** config.json of the model for a vocabulary size. */
@@ -143,10 +143,17 @@ public final class ShapesRecipe {
             WorldGenerator world = new WorldGenerator(IMAGE_SIZE, Phrasings.TRAIN, run.seed());
             TrainingBatch validation = batcher.batch(examples(new WorldGenerator(IMAGE_SIZE, Phrasings.TRAIN,
                     run.seed() + 1_000_003), 64));
+            int first = 0;
+            if (run.resume() && Files.isRegularFile(dir.resolve("trainer_state.json"))) {
+                trainer.resume(dir);
+                first = trainer.optimizerSteps();
+                world = new WorldGenerator(IMAGE_SIZE, Phrasings.TRAIN, run.seed() + first);
+                log.printf(Locale.ROOT, "resumed at optimizer step %d%n", first);
+            }
             long start = System.nanoTime();
             double ema = Double.NaN;
             double val = Double.NaN;
-            for (int step = 0; step < run.steps(); step++) {
+            for (int step = first; step < run.steps(); step++) {
                 Trainer.StepResult r = trainer.step(batcher.batch(examples(world, run.batchSize())));
                 ema = Double.isNaN(ema) ? r.loss() : 0.95 * ema + 0.05 * r.loss();
                 double elapsed = (System.nanoTime() - start) / 1e9;
@@ -157,9 +164,10 @@ public final class ShapesRecipe {
                 }
                 if (step % 10 == 9 || last) {
                     log.printf(Locale.ROOT, "step %5d/%d  loss %.4f (lm %.4f, region %.4f)  val %.4f  lr %.2e  "
-                            + "%.1f samples/s  %s elapsed  skipped %d%n", step + 1, run.steps(), ema, r.lmLoss(), r.regionLoss(),
-                            val, r.lr(), (step + 1) * run.batchSize() / elapsed, Duration.ofSeconds((long) elapsed),
-                            trainer.skippedSteps());
+                            + "%.1f samples/s  %s elapsed  skipped %d repaired %d%n", step + 1, run.steps(), ema, r.lmLoss(),
+                            r.regionLoss(),
+                            val, r.lr(), (step + 1 - first) * run.batchSize() / elapsed,
+                            Duration.ofSeconds((long) elapsed), trainer.skippedSteps(), trainer.repairedSteps());
                 }
                 if (last) {
                     break;

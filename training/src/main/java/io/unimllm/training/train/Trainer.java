@@ -50,6 +50,7 @@ public final class Trainer implements AutoCloseable {
     private final AdamW optimizer;
     private int microSteps;
     private int skipped;
+    private int repaired;
     private String lastSkip = "";
 
     /** Result of one micro-batch. */
@@ -211,16 +212,30 @@ public final class Trainer implements AutoCloseable {
         // per tensor: max|g| * ||g / max|g|||, combined in double, so that large but finite gradients do not
         // overflow fp32 when squared (that would look non-finite and stall training)
         double sq = 0;
+        int repaired = 0;
         for (NDArray p : trainable.values()) {
             NDArray g = p.getGradient().toType(DataType.FLOAT32, false);
             double max = g.abs().max().getFloat();
             if (!Double.isFinite(max)) {
-                sq = Double.NaN;
-                break;
+                // a few overflowed elements (inf, or NaN from inf - inf) must not freeze the whole model: they are
+                // zeroed, the rest of the gradient is kept, and the step is counted as repaired
+                NDArray grad = p.getGradient();
+                grad.set(grad.isNaN().logicalOr(grad.isInfinite()), 0);
+                g = grad.toType(DataType.FLOAT32, false);
+                max = g.abs().max().getFloat();
+                repaired++;
+                if (!Double.isFinite(max)) {
+                    sq = Double.NaN;
+                    break;
+                }
             }
             if (max > 0) {
                 sq += max * max * g.div((float) max).square().sum().getFloat();
             }
+        }
+        if (repaired > 0) {
+            this.repaired++;
+            lastSkip = "non-finite gradient elements zeroed in " + repaired + " tensor(s) at step " + optimizer.steps();
         }
         double norm = Math.sqrt(sq);
         if (!Double.isFinite(norm)) {
@@ -247,6 +262,11 @@ public final class Trainer implements AutoCloseable {
     /** Why the last skipped step was skipped (empty when none was). */
     public String lastSkipReason() {
         return lastSkip;
+    }
+
+    /** Updates in which some non-finite gradient elements were zeroed (the rest applied). */
+    public int repairedSteps() {
+        return repaired;
     }
 
     /** Batches or updates skipped because of a non-finite loss or gradient. */

@@ -47,9 +47,8 @@ public final class AskCommand implements Callable<Integer> {
         PrintStream err = System.err;
         BufferedImage img = ImagePreprocessor.decode(image);
         long t0 = System.nanoTime();
-        err.print("loading " + model + " ... ");
-        try (UnifiedMllm mllm = UnifiedMllm.load(model)) {
-            err.printf("%d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        try (UnifiedMllm mllm = UnifiedMllm.builder(model).loadOptions(Progress.loading()).build()) {
+            err.printf(" (%s, %d ms)%n", model, (System.nanoTime() - t0) / 1_000_000);
             Response r = mllm.ask(img, instruction, stream ? err::print : null);
             if (stream) {
                 err.println();

@@ -26,7 +26,8 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (UnifiedMllm mllm = UnifiedMllm.load(model)) {
+        try (UnifiedMllm mllm = UnifiedMllm.builder(model).loadOptions(Progress.loading()).build()) {
+            System.err.println();
             EvaluationReport r = ShapesEvaluation.run(mllm, !trainPhrasings, samples, seed, i -> {
                 if (i % 10 == 0 || i == samples) {
                     System.err.printf("\r%s %d/%d", Progress.bar(i, samples), i, samples);

@@ -66,6 +66,7 @@ public final class LlavaModel implements AutoCloseable {
         try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(dir)) {
             DataType dtype = options.dtype(checkpointHalfType(ckpt));
             WeightLoader w = new WeightLoader(ckpt, manager, dtype);
+            w.progress(options.progress());
             WeightNames names = WeightNames.detect(ckpt, dir);
             ClipVisionTower vision = null;
             MultiModalProjector projector = null;

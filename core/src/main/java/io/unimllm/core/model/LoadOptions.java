@@ -12,8 +12,10 @@ import java.util.Optional;
 public final class LoadOptions {
     private final Device device;
     private final DataType dtype;
+    private final LoadProgress progress;
 
     private LoadOptions(Builder b) {
+        this.progress = b.progress;
         this.device = b.device;
         this.dtype = b.dtype;
     }
@@ -50,10 +52,22 @@ public final class LoadOptions {
         return DataType.FLOAT32;
     }
 
+    /** The load progress listener ({@link LoadProgress#NONE} by default). */
+    public LoadProgress progress() {
+        return progress;
+    }
+
     /** Builder of {@link LoadOptions}. */
     public static final class Builder {
         private Device device;
         private DataType dtype;
+        private LoadProgress progress = LoadProgress.NONE;
+
+        /** Reports each loaded tensor, for a progress bar. */
+        public Builder progress(LoadProgress progress) {
+            this.progress = progress;
+            return this;
+        }
 
         /** Forces a device, e.g. {@code Device.cpu()}. */
         public Builder device(Device device) {

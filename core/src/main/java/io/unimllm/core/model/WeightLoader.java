@@ -23,6 +23,7 @@ public final class WeightLoader {
     private final NDManager manager;
     private final DataType dtype;
     private final Map<String, NDArray> parameters = new LinkedHashMap<>();
+    private LoadProgress progress = LoadProgress.NONE;
 
     /**
      * @param checkpoint the open checkpoint
@@ -33,6 +34,11 @@ public final class WeightLoader {
         this.checkpoint = checkpoint;
         this.manager = manager;
         this.dtype = dtype;
+    }
+
+    /** Reports each loaded tensor to {@code progress}. */
+    void progress(LoadProgress progress) {
+        this.progress = progress;
     }
 
     /** True when the checkpoint has a tensor of that name. */
@@ -74,6 +80,7 @@ public final class WeightLoader {
             placed.attach(manager);
             placed.setName(name);
             parameters.put(name, placed);
+            progress.tensorsLoaded(parameters.size(), checkpoint.tensorNames().size());
             return placed;
         }
     }

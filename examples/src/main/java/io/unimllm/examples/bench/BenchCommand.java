@@ -76,7 +76,11 @@ public final class BenchCommand implements Callable<Integer> {
         if (threads > 0) {
             JniUtils.setNumThreads(threads);
         }
-        LoadOptions.Builder options = LoadOptions.builder();
+        LoadOptions.Builder options = LoadOptions.builder().progress((done, total) -> {
+            if (done % 16 == 0 || done == total) {
+                System.err.printf("\rloading %d/%d tensors", done, total);
+            }
+        });
         if (!device.equals("auto")) {
             options.device(device.equals("gpu") ? Device.gpu() : Device.cpu());
         }

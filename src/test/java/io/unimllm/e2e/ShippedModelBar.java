@@ -5,12 +5,12 @@ package io.unimllm.e2e;
  * margin for the 60-sample test split, and above what a model ignoring the image or the instruction scores.
  */
 final class ShippedModelBar {
-    // measured on this split (60 held-out samples, seed 2027): task 1.000, box IoU >= 0.5: 0.268, answers 0.500.
+    // measured on this split (60 held-out samples, seed 2027): task 1.000, box IoU >= 0.5: 0.366, answers 0.545.
     // A model that ignores the image writes the mean box (IoU >= 0.5 for about 5% of boxes) and answers at the
     // prior (about 0.3); one that ignores the instruction picks the wrong task.
     static final double TASK_ACCURACY = 0.95;
-    static final double BOX_IOU_50 = 0.15;
-    static final double ANSWER_ACCURACY = 0.35;
+    static final double BOX_IOU_50 = 0.2;
+    static final double ANSWER_ACCURACY = 0.4;
 
     private ShippedModelBar() {
     }

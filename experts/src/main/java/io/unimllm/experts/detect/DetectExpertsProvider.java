@@ -2,6 +2,7 @@ package io.unimllm.experts.detect;
 
 import io.unimllm.experts.convert.ExpertArtifact;
 import io.unimllm.experts.convert.ExpertArtifacts;
+import io.unimllm.experts.convert.ProviderOptions;
 import io.unimllm.router.spi.ExpertModel;
 import io.unimllm.router.spi.ExpertProvider;
 import java.nio.file.Path;
@@ -21,29 +22,18 @@ public final class DetectExpertsProvider implements ExpertProvider {
 
     @Override
     public List<ExpertModel> create(Map<String, String> options) throws Exception {
-        if ("false".equalsIgnoreCase(options.getOrDefault("centernet.enabled", "true").trim())) {
+        if (!ProviderOptions.enabled(options, "centernet.enabled")) {
             return List.of();
         }
         Path file = ExpertArtifacts.require(ExpertArtifact.CENTERNET, options);
         CenterNetDetector.Config d = CenterNetDetector.Config.DEFAULT;
         CenterNetDetector.Config config = new CenterNetDetector.Config(
-                number(options, "centernet.minScore", d.minScore()),
-                number(options, "centernet.promptedMinScore", d.promptedMinScore()),
-                number(options, "centernet.iou", d.iouThreshold()),
-                (int) number(options, "centernet.maxDetections", d.maxDetections()),
-                (int) number(options, "centernet.priority", d.priority()));
+                ProviderOptions.number(options, "centernet.minScore", d.minScore()),
+                ProviderOptions.number(options, "centernet.promptedMinScore", d.promptedMinScore()),
+                ProviderOptions.number(options, "centernet.iou", d.iouThreshold()),
+                (int) ProviderOptions.number(options, "centernet.maxDetections", d.maxDetections()),
+                (int) ProviderOptions.number(options, "centernet.priority", d.priority()));
         return List.of(CenterNetDetector.load(file, config));
     }
 
-    private static double number(Map<String, String> options, String key, double fallback) {
-        String v = options.get(key);
-        if (v == null || v.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Double.parseDouble(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("option '" + key + "' must be a number, got '" + v + "'", e);
-        }
-    }
 }

@@ -2,6 +2,7 @@ package io.unimllm.experts.segment;
 
 import io.unimllm.experts.convert.ExpertArtifact;
 import io.unimllm.experts.convert.ExpertArtifacts;
+import io.unimllm.experts.convert.ProviderOptions;
 import io.unimllm.router.spi.ExpertModel;
 import io.unimllm.router.spi.ExpertProvider;
 import java.nio.file.Path;
@@ -18,26 +19,15 @@ public final class SegmentExpertsProvider implements ExpertProvider {
 
     @Override
     public List<ExpertModel> create(Map<String, String> options) throws Exception {
-        if ("false".equalsIgnoreCase(options.getOrDefault("selfie.enabled", "true").trim())) {
+        if (!ProviderOptions.enabled(options, "selfie.enabled")) {
             return List.of();
         }
         Path file = ExpertArtifacts.require(ExpertArtifact.SELFIE, options);
         SelfieSegmenter.Config d = SelfieSegmenter.Config.DEFAULT;
-        SelfieSegmenter.Config config = new SelfieSegmenter.Config(number(options, "selfie.margin", d.margin()),
-                number(options, "selfie.threshold", d.threshold()),
-                (int) number(options, "selfie.priority", d.priority()));
+        SelfieSegmenter.Config config = new SelfieSegmenter.Config(ProviderOptions.number(options, "selfie.margin", d.margin()),
+                ProviderOptions.number(options, "selfie.threshold", d.threshold()),
+                (int) ProviderOptions.number(options, "selfie.priority", d.priority()));
         return List.of(SelfieSegmenter.load(file, config));
     }
 
-    private static double number(Map<String, String> options, String key, double fallback) {
-        String v = options.get(key);
-        if (v == null || v.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Double.parseDouble(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("option '" + key + "' must be a number, got '" + v + "'", e);
-        }
-    }
 }

@@ -2,6 +2,7 @@ package io.unimllm.experts.upscale;
 
 import io.unimllm.experts.convert.ExpertArtifact;
 import io.unimllm.experts.convert.ExpertArtifacts;
+import io.unimllm.experts.convert.ProviderOptions;
 import io.unimllm.router.spi.ExpertModel;
 import io.unimllm.router.spi.ExpertProvider;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ public final class UpscaleExpertsProvider implements ExpertProvider {
 
     @Override
     public List<ExpertModel> create(Map<String, String> options) throws Exception {
-        if ("false".equalsIgnoreCase(options.getOrDefault("esrgan.enabled", "true").trim())) {
+        if (!ProviderOptions.enabled(options, "esrgan.enabled")) {
             return List.of();
         }
         Path file = ExpertArtifacts.require(ExpertArtifact.ESRGAN_SLIM_X2, options);

@@ -1,11 +1,9 @@
 package io.unimllm.experts.detect;
 
-import ai.djl.MalformedModelException;
 import ai.djl.inference.Predictor;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
+import io.unimllm.experts.convert.TorchScriptModels;
 import io.unimllm.geometry.Box;
 import io.unimllm.router.spi.Detection;
 import io.unimllm.router.spi.ExpertDescriptor;
@@ -15,8 +13,6 @@ import io.unimllm.router.spi.ExpertRequest;
 import io.unimllm.router.spi.ExpertResult;
 import io.unimllm.router.spi.InputKind;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,20 +86,7 @@ public final class CenterNetDetector implements ExpertModel {
     public static CenterNetDetector load(Path modelFile, Config config) throws ExpertException {
         Objects.requireNonNull(modelFile, "modelFile");
         Objects.requireNonNull(config, "config");
-        if (!Files.isRegularFile(modelFile)) {
-            throw new ExpertException("CenterNet TorchScript file not found: " + modelFile);
-        }
-        Criteria<BufferedImage, CenterNetHead> criteria = Criteria.builder()
-                .setTypes(BufferedImage.class, CenterNetHead.class)
-                .optModelPath(modelFile)
-                .optEngine("PyTorch")
-                .optTranslator(new CenterNetTranslator(INPUT_SIZE))
-                .build();
-        try {
-            return new CenterNetDetector(criteria.loadModel(), config);
-        } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
-            throw new ExpertException("cannot load CenterNet TorchScript from " + modelFile + ": " + e.getMessage(), e);
-        }
+        return new CenterNetDetector(TorchScriptModels.load("CenterNet", modelFile, BufferedImage.class, CenterNetHead.class, new CenterNetTranslator(INPUT_SIZE)), config);
     }
 
     /** The settings this detector runs with. */

@@ -1,11 +1,9 @@
 package io.unimllm.experts.segment;
 
-import ai.djl.MalformedModelException;
 import ai.djl.inference.Predictor;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
+import io.unimllm.experts.convert.TorchScriptModels;
 import io.unimllm.geometry.Box;
 import io.unimllm.geometry.Grounding;
 import io.unimllm.geometry.Mask;
@@ -17,8 +15,6 @@ import io.unimllm.router.spi.ExpertResult;
 import io.unimllm.router.spi.InputKind;
 import io.unimllm.router.spi.ScoredMask;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,20 +78,7 @@ public final class SelfieSegmenter implements ExpertModel {
     public static SelfieSegmenter load(Path modelFile, Config config) throws ExpertException {
         Objects.requireNonNull(modelFile, "modelFile");
         Objects.requireNonNull(config, "config");
-        if (!Files.isRegularFile(modelFile)) {
-            throw new ExpertException("Selfie TorchScript file not found: " + modelFile);
-        }
-        Criteria<BufferedImage, float[]> criteria = Criteria.builder()
-                .setTypes(BufferedImage.class, float[].class)
-                .optModelPath(modelFile)
-                .optEngine("PyTorch")
-                .optTranslator(new SelfieTranslator(INPUT_SIZE))
-                .build();
-        try {
-            return new SelfieSegmenter(criteria.loadModel(), config);
-        } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
-            throw new ExpertException("cannot load Selfie TorchScript from " + modelFile + ": " + e.getMessage(), e);
-        }
+        return new SelfieSegmenter(TorchScriptModels.load("Selfie", modelFile, BufferedImage.class, float[].class, new SelfieTranslator(INPUT_SIZE)), config);
     }
 
     @Override

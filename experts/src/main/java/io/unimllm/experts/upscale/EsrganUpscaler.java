@@ -1,19 +1,15 @@
 package io.unimllm.experts.upscale;
 
-import ai.djl.MalformedModelException;
 import ai.djl.inference.Predictor;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
+import io.unimllm.experts.convert.TorchScriptModels;
 import io.unimllm.router.spi.ExpertDescriptor;
 import io.unimllm.router.spi.ExpertException;
 import io.unimllm.router.spi.ExpertModel;
 import io.unimllm.router.spi.ExpertRequest;
 import io.unimllm.router.spi.ExpertResult;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Set;
@@ -68,20 +64,7 @@ public final class EsrganUpscaler implements ExpertModel {
     public static EsrganUpscaler load(Path modelFile, Config config) throws ExpertException {
         Objects.requireNonNull(modelFile, "modelFile");
         Objects.requireNonNull(config, "config");
-        if (!Files.isRegularFile(modelFile)) {
-            throw new ExpertException("ESRGAN TorchScript file not found: " + modelFile);
-        }
-        Criteria<BufferedImage, BufferedImage> criteria = Criteria.builder()
-                .setTypes(BufferedImage.class, BufferedImage.class)
-                .optModelPath(modelFile)
-                .optEngine("PyTorch")
-                .optTranslator(new EsrganTranslator())
-                .build();
-        try {
-            return new EsrganUpscaler(criteria.loadModel(), config);
-        } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
-            throw new ExpertException("cannot load ESRGAN TorchScript from " + modelFile + ": " + e.getMessage(), e);
-        }
+        return new EsrganUpscaler(TorchScriptModels.load("ESRGAN", modelFile, BufferedImage.class, BufferedImage.class, new EsrganTranslator()), config);
     }
 
     @Override

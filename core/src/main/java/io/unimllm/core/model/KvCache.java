@@ -7,8 +7,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * A pre-allocated key/value cache: per layer {@code [batch, kvHeads, capacity, headDim]} for keys and values,
- * filled left to right. All rows share one write position; rows that started later are padded on the left
+ * A pre-allocated key/value cache: per layer {@code [capacity, batch, kvHeads, headDim]} for keys and values,
+ * filled along time. Time-major so that writing and reading a span of positions is one slice of the first axis. All rows share one write position; rows that started later are padded on the left
  * and their padding is masked by the caller.
  */
 public final class KvCache implements AutoCloseable {
@@ -26,7 +26,7 @@ public final class KvCache implements AutoCloseable {
         this.keys = new NDArray[layers];
         this.values = new NDArray[layers];
         this.capacity = capacity;
-        Shape shape = new Shape(batch, kvHeads, capacity, headDim);
+        Shape shape = new Shape(capacity, batch, kvHeads, headDim);
         for (int i = 0; i < layers; i++) {
             keys[i] = manager.zeros(shape, dtype);
             values[i] = manager.zeros(shape, dtype);
@@ -44,20 +44,20 @@ public final class KvCache implements AutoCloseable {
     }
 
     /**
-     * Writes {@code k, v} ({@code [B, kvHeads, T, D]}) of one layer at the current position and returns views of
-     * all keys and values so far ({@code [B, kvHeads, length + T, D]}). The position advances with
+     * Writes {@code k, v} ({@code [T, B, kvHeads, D]}) of one layer at the current position and returns views of
+     * all keys and values so far ({@code [length + T, B, kvHeads, D]}). The position advances with
      * {@link #advance(int)} once every layer has written.
      */
     NDArray[] append(int layer, NDArray k, NDArray v) {
-        int t = (int) k.getShape().get(2);
+        int t = (int) k.getShape().get(0);
         if (length + t > capacity) {
             throw new IllegalStateException("KV cache full: " + length + " + " + t + " > " + capacity);
         }
-        // trailing full dimensions are left out of the index: each one costs a slice op per call
-        NDIndex slot = new NDIndex(":, :, {}:{}", length, length + t);
+        // only the time axis is indexed: every indexed axis costs a slice op per call
+        NDIndex slot = new NDIndex("{}:{}", length, length + t);
         keys[layer].set(slot, k);
         values[layer].set(slot, v);
-        NDIndex filled = new NDIndex(":, :, :{}", length + t);
+        NDIndex filled = new NDIndex(":{}", length + t);
         return new NDArray[] {keys[layer].get(filled), values[layer].get(filled)};
     }
 

@@ -11,6 +11,14 @@ public interface Linear {
     /** Applies the map to {@code x} of shape {@code [..., inFeatures]}. */
     NDArray apply(NDArray x);
 
+    /**
+     * Applies the map to one input row {@code x} of shape {@code [inFeatures]}, giving {@code [outFeatures]}. Dense
+     * layers run it as a matrix-vector product, which libtorch does faster than a one-row matrix product.
+     */
+    default NDArray applyRow(NDArray x) {
+        return apply(x.reshape(1, inFeatures())).reshape(outFeatures());
+    }
+
     /** The dense weight {@code [outFeatures, inFeatures]}. */
     NDArray weight();
 

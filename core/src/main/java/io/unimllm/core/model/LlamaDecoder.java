@@ -1,9 +1,11 @@
 package io.unimllm.core.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Embedding;
 import io.unimllm.core.config.TextConfig;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ public final class LlamaDecoder {
     private final int headDim;
     private final int kvHeads;
     private final int groups;
+    private boolean fusedProjections = true;
 
     /** The weights of one decoder layer; the linear layers may be replaced, for example by LoRA adapters. */
     public static final class Layer {
@@ -31,11 +34,17 @@ public final class LlamaDecoder {
         final NDArray postAttentionNorm;
         /** Projections in the order q, k, v, o, gate, up, down. */
         final Linear[] proj;
+        /** q, k, v stacked as one layer whose parts are {@code proj[0..2]}; null once one of them is replaced. */
+        FusedLinear qkv;
+        /** gate, up stacked as one layer whose parts are {@code proj[4..5]}; null once one of them is replaced. */
+        FusedLinear gateUp;
 
-        Layer(NDArray inputNorm, NDArray postAttentionNorm, Linear[] proj) {
+        Layer(NDArray inputNorm, NDArray postAttentionNorm, Linear[] proj, FusedLinear qkv, FusedLinear gateUp) {
             this.inputNorm = inputNorm;
             this.postAttentionNorm = postAttentionNorm;
             this.proj = proj;
+            this.qkv = qkv;
+            this.gateUp = gateUp;
         }
     }
 
@@ -61,16 +70,20 @@ public final class LlamaDecoder {
         long ff = cfg.intermediateSize();
         embedTokens = w.load(prefix + "embed_tokens.weight", cfg.vocabSize(), h);
         layers = new ArrayList<>();
-        long[][] shapes = {{qDim, h}, {kvDim, h}, {kvDim, h}, {h, qDim}, {ff, h}, {ff, h}, {h, ff}};
         for (int i = 0; i < cfg.numHiddenLayers(); i++) {
             String l = prefix + "layers." + i + ".";
-            Linear[] proj = new Linear[PROJECTIONS.length];
-            for (int j = 0; j < proj.length; j++) {
-                boolean bias = j < 4 ? cfg.attentionBias() : cfg.mlpBias();
-                proj[j] = w.linear(l + PROJECTIONS[j], shapes[j][0], shapes[j][1], bias);
-            }
-            layers.add(new Layer(w.load(l + "input_layernorm.weight", h),
-                    w.load(l + "post_attention_layernorm.weight", h), proj));
+            NDArray inputNorm = w.load(l + "input_layernorm.weight", h);
+            // q/k/v and gate/up read the same input: stored stacked, each one a view (see FusedLinear)
+            FusedLinear qkv = w.fusedLinear(new String[] {l + PROJECTIONS[0], l + PROJECTIONS[1], l + PROJECTIONS[2]},
+                    new long[] {qDim, kvDim, kvDim}, h, cfg.attentionBias());
+            Linear o = w.linear(l + PROJECTIONS[3], h, qDim, cfg.attentionBias());
+            NDArray postNorm = w.load(l + "post_attention_layernorm.weight", h);
+            FusedLinear gateUp = w.fusedLinear(new String[] {l + PROJECTIONS[4], l + PROJECTIONS[5]},
+                    new long[] {ff, ff}, h, cfg.mlpBias());
+            Linear down = w.linear(l + PROJECTIONS[6], h, ff, cfg.mlpBias());
+            Linear[] proj = {qkv.parts()[0], qkv.parts()[1], qkv.parts()[2], o, gateUp.parts()[0],
+                gateUp.parts()[1], down};
+            layers.add(new Layer(inputNorm, postNorm, proj, qkv, gateUp));
         }
         finalNorm = w.load(prefix + "norm.weight", h);
         if (lmHeadName == null && !cfg.tieWordEmbeddings()) {
@@ -99,49 +112,84 @@ public final class LlamaDecoder {
      */
     public NDArray forward(NDArray inputs, NDArray positions, NDArray mask, KvCache cache) {
         NDArray[] cs = rope.cosSin(positions);
-        // broadcast shapes for q [B, kvH, g, T, D] and k [B, kvH, T, D], made once per pass instead of per layer
-        NDArray cos4 = cs[0].expandDims(1);
-        NDArray sin4 = cs[1].expandDims(1);
-        NDArray[] cosSin = {cos4.expandDims(1), sin4.expandDims(1), cos4, sin4};
-        NDArray x = inputs;
+        // [B, T, 1, D]: broadcast over the heads of q and k laid out as [B, T, heads, D], made once per pass
+        NDArray cos = cs[0].expandDims(2);
+        NDArray sin = cs[1].expandDims(2);
+        Shape shape = inputs.getShape();
+        // One row (batch-1 decode): every projection is a matrix-vector product on a [hidden] vector, which
+        // libtorch runs faster than a one-row matrix product, and the residual stream stays 1-d.
+        boolean row = shape.get(0) * shape.get(1) == 1;
+        NDArray x = row ? inputs.reshape(cfg.hiddenSize()) : inputs;
         float eps = (float) cfg.rmsNormEps();
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             NDArray y = Norms.rmsNorm(x, l.inputNorm, eps);
-            x = x.add(attention(i, l, y, cosSin, mask, cache));
+            x = x.add(attention(i, l, y, shape, row, cos, sin, mask, cache));
             y = Norms.rmsNorm(x, l.postAttentionNorm, eps);
-            x = x.add(l.proj[6].apply(act.apply(l.proj[4].apply(y)).mul(l.proj[5].apply(y))));
+            NDArray gate;
+            NDArray up;
+            if (fusedProjections && l.gateUp != null) {
+                NDList gu = project(l.gateUp.fused(), y, row).split(new long[] {cfg.intermediateSize()}, row ? 0 : 2);
+                gate = gu.get(0);
+                up = gu.get(1);
+            } else {
+                gate = project(l.proj[4], y, row);
+                up = project(l.proj[5], y, row);
+            }
+            x = x.add(project(l.proj[6], act.apply(gate).mul(up), row));
         }
         if (cache != null) {
-            cache.advance((int) inputs.getShape().get(1));
+            cache.advance((int) shape.get(1));
         }
-        return Norms.rmsNorm(x, finalNorm, eps);
+        NDArray out = Norms.rmsNorm(x, finalNorm, eps);
+        return row ? out.reshape(shape) : out;
     }
 
-    private NDArray attention(int index, Layer l, NDArray x, NDArray[] cosSin, NDArray mask, KvCache cache) {
-        long b = x.getShape().get(0);
-        long t = x.getShape().get(1);
+    private static NDArray project(Linear linear, NDArray x, boolean row) {
+        return row ? linear.applyRow(x) : linear.apply(x);
+    }
+
+    private NDArray attention(int index, Layer l, NDArray x, Shape shape, boolean row, NDArray cos, NDArray sin,
+            NDArray mask, KvCache cache) {
+        long b = shape.get(0);
+        long t = shape.get(1);
+        long heads = (long) kvHeads * groups;
+        NDArray q;
+        NDArray k;
+        NDArray v;
+        if (fusedProjections && l.qkv != null) {
+            // one product for q, k, v; q and k heads rotated together as [B, T, heads + kvHeads, D]
+            NDList qkv = project(l.qkv.fused(), x, row).split(new long[] {(heads + kvHeads) * headDim}, row ? 0 : 2);
+            NDList qk = rope.rotate(qkv.get(0).reshape(b, t, heads + kvHeads, headDim), cos, sin)
+                    .split(new long[] {heads}, 2);
+            q = qk.get(0);
+            k = qk.get(1);
+            v = qkv.get(1);
+        } else {
+            q = rope.rotate(project(l.proj[0], x, row).reshape(b, t, heads, headDim), cos, sin);
+            k = rope.rotate(project(l.proj[1], x, row).reshape(b, t, kvHeads, headDim), cos, sin);
+            v = project(l.proj[2], x, row);
+        }
         // q: [B, kvHeads, groups, T, D]; head h = kv * groups + g, as transformers' repeat_kv orders them.
-        NDArray q = l.proj[0].apply(x).reshape(b, t, kvHeads, groups, headDim).transpose(0, 2, 3, 1, 4);
-        NDArray k = l.proj[1].apply(x).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3);
-        NDArray v = l.proj[2].apply(x).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3);
-        q = rope.rotate(q, cosSin[0], cosSin[1]);
-        k = rope.rotate(k, cosSin[2], cosSin[3]);
+        q = q.reshape(b, t, kvHeads, groups, headDim).transpose(0, 2, 3, 1, 4);
+        // keys and values time-major, [T, B, kvHeads, D], as the cache stores them
+        k = k.transpose(1, 0, 2, 3);
+        v = v.reshape(b, t, kvHeads, headDim).transpose(1, 0, 2, 3);
         if (cache != null) {
             NDArray[] kv = cache.append(index, k, v);
             k = kv[0];
             v = kv[1];
         }
-        NDArray scores = q.matMul(k.expandDims(2).transpose(0, 1, 2, 4, 3)).mul((float) (1.0 / Math.sqrt(headDim)));
+        // k: [S, B, kvH, D] -> [B, kvH, 1, D, S]; v: -> [B, kvH, 1, S, D]
+        NDArray scores = q.matMul(k.transpose(1, 2, 3, 0).expandDims(2)).mul((float) (1.0 / Math.sqrt(headDim)));
         if (mask != null) {
             scores = scores.add(mask);
         }
         DataType dt = scores.getDataType();
         NDArray probs = dt == DataType.FLOAT32 ? scores.softmax(-1)
                 : scores.toType(DataType.FLOAT32, false).softmax(-1).toType(dt, false);
-        NDArray ctx = probs.matMul(v.expandDims(2)).transpose(0, 3, 1, 2, 4)
-                .reshape(b, t, (long) kvHeads * groups * headDim);
-        return l.proj[3].apply(ctx);
+        NDArray ctx = probs.matMul(v.transpose(1, 2, 0, 3).expandDims(2)).transpose(0, 3, 1, 2, 4);
+        return project(l.proj[3], row ? ctx.reshape(heads * headDim) : ctx.reshape(b, t, heads * headDim), row);
     }
 
     /** Vocabulary logits of hidden states {@code [..., hidden]}. */
@@ -171,6 +219,20 @@ public final class LlamaDecoder {
         }
         Layer l = layers.get(i);
         l.proj[j] = wrap.apply(l.proj[j]);
+        if (j <= 2) {
+            l.qkv = null;
+        } else if (j == 4 || j == 5) {
+            l.gateUp = null;
+        }
+    }
+
+    /**
+     * Chooses between the stacked q/k/v and gate/up products (the default: fewer, larger matrix-vector products) and
+     * one product per projection. Both give the same numbers; training switches the stacked ones off, because
+     * gradients must reach each projection's own weight, which the stacked product does not read.
+     */
+    public void useFusedProjections(boolean fused) {
+        this.fusedProjections = fused;
     }
 
     /** Head size of the attention. */

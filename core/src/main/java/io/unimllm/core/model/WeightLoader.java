@@ -2,6 +2,9 @@ package io.unimllm.core.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -103,6 +106,55 @@ public final class WeightLoader {
         NDArray w = load(name + ".weight", out, in);
         NDArray b = bias ? load(name + ".bias", out) : null;
         return new DenseLinear(w, b);
+    }
+
+    /**
+     * Loads several linear layers that read the same input as one fused layer: the fused weight stacks the layers'
+     * weights (and biases) row-wise in the given order, and each layer's own weight is a view into that storage,
+     * registered under its own name. One large matrix-vector product then replaces several small ones, while
+     * training and saving still see every layer by its checkpoint name.
+     *
+     * @param names the layers' names (without {@code .weight})
+     * @param outs the layers' output sizes, in the same order
+     */
+    public FusedLinear fusedLinear(String[] names, long[] outs, long in, boolean bias) {
+        DenseLinear[] loaded = new DenseLinear[names.length];
+        for (int i = 0; i < names.length; i++) {
+            loaded[i] = linear(names[i], outs[i], in, bias);
+        }
+        NDArray weight = concatRows(loaded, false);
+        NDArray b = bias ? concatRows(loaded, true) : null;
+        DenseLinear[] parts = new DenseLinear[names.length];
+        long offset = 0;
+        for (int i = 0; i < names.length; i++) {
+            NDIndex rows = new NDIndex("{}:{}", offset, offset + outs[i]);
+            parts[i] = new DenseLinear(view(weight, rows, names[i] + ".weight"),
+                    bias ? view(b, rows, names[i] + ".bias") : null);
+            loaded[i].weight().close();
+            if (bias) {
+                loaded[i].bias().close();
+            }
+            offset += outs[i];
+        }
+        return new FusedLinear(new DenseLinear(weight, b), parts);
+    }
+
+    private NDArray concatRows(DenseLinear[] layers, boolean bias) {
+        NDList list = new NDList();
+        for (DenseLinear l : layers) {
+            list.add(bias ? l.bias() : l.weight());
+        }
+        NDArray fused = NDArrays.concat(list, 0);
+        fused.attach(manager);
+        return fused;
+    }
+
+    private NDArray view(NDArray fused, NDIndex rows, String name) {
+        NDArray v = fused.get(rows);
+        v.attach(manager);
+        v.setName(name);
+        parameters.put(name, v);
+        return v;
     }
 
     /** Every tensor loaded so far, by Hugging Face name, in load order. */

@@ -74,7 +74,8 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         if (threads > 0) {
-            JniUtils.setNumThreads(threads);
+            // read by DJL's PyTorch engine when it starts; calling into JNI before that fails to link
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         }
         LoadOptions.Builder options = LoadOptions.builder().progress((done, total) -> {
             if (done % 16 == 0 || done == total) {
@@ -96,19 +97,21 @@ public final class BenchCommand implements Callable<Integer> {
             }
             out.printf(Locale.ROOT, "model %s: %.1fM parameters, %.0f MB as %s on %s, threads %d%n", model,
                     m.parameterCount() / 1e6, weightBytes / 1e6, m.dtype(), m.device(), JniUtils.getNumThreads());
-            double gbs = probe(m.device(), out);
-            double limit = gbs * 1e9 / perTokenBytes;
-            out.printf(Locale.ROOT, "weights read per decoded token: %.0f MB -> bandwidth limit %.1f tokens/s%n",
-                    perTokenBytes / 1e6, limit);
-            jsonLines.add(String.format(Locale.ROOT, "{\"runtime\":\"unimllm\",\"probe\":\"matvec\",\"gb_s\":%.2f,"
-                    + "\"bytes_per_token\":%d,\"limit_tok_s\":%.2f}", gbs, perTokenBytes, limit));
+            out.printf(Locale.ROOT, "weights read per decoded token: %.0f MB%n", perTokenBytes / 1e6);
             Generator gen = new Generator(m);
-            out.println();
-            out.println("| batch | prefill tok/s | decode tok/s (all rows) | decode ms/step | % of bandwidth limit |");
-            out.println("|---|---|---|---|---|");
-            for (int batch : batches) {
-                measure(m, gen, batch, limit, out);
+            List<String> rows = new ArrayList<>();
+            try (Probe probe = new Probe(m.device())) {
+                for (int batch : batches) {
+                    rows.add(measure(m, gen, batch, probe, perTokenBytes));
+                }
             }
+            out.printf(Locale.ROOT, "bandwidth probe: %dx%d fp32 matrix-vector product through libtorch, measured "
+                    + "before every decode run%n", probeSize, probeSize);
+            out.println();
+            out.println("| batch | prefill tok/s | decode tok/s (all rows) | decode ms/step | probe GB/s | "
+                    + "bandwidth limit tok/s | % of limit |");
+            out.println("|---|---|---|---|---|---|---|");
+            rows.forEach(out::println);
             overhead(m, gen, out);
         }
         if (router) {
@@ -124,30 +127,41 @@ public final class BenchCommand implements Callable<Integer> {
         return m.parameters().keySet().stream().noneMatch(n -> n.endsWith("lm_head.weight"));
     }
 
-    /** GB/s of an fp32 matrix-vector product through libtorch (median of 20 after 3 warm-ups). */
-    private double probe(Device dev, PrintStream out) {
-        try (NDManager mm = NDManager.newBaseManager(dev)) {
-            NDArray w = mm.randomNormal(new Shape(probeSize, probeSize));
-            NDArray x = mm.randomNormal(new Shape(probeSize, 1));
-            double[] t = new double[20];
-            for (int i = -3; i < t.length; i++) {
+    /**
+     * An fp32 matrix-vector product through libtorch, timed to give the bandwidth it reaches. Measured again before
+     * every decode run: the bandwidth of a shared machine drifts, and a ratio to a probe taken minutes earlier would
+     * be a ratio to another machine.
+     */
+    private final class Probe implements AutoCloseable {
+        private final NDManager mm;
+        private final NDArray w;
+        private final NDArray x;
+
+        Probe(Device dev) {
+            mm = NDManager.newBaseManager(dev);
+            w = mm.randomNormal(new Shape(probeSize, probeSize));
+            x = mm.randomNormal(new Shape(probeSize, 1));
+            gbs(3); // warm-up
+        }
+
+        /** GB/s: the median of {@code reps} products. */
+        double gbs(int reps) {
+            double[] t = new double[reps];
+            for (int i = 0; i < reps; i++) {
                 try (NDManager step = mm.newSubManager()) {
-                    x.attach(step);
                     long s = System.nanoTime();
                     NDArray y = w.matMul(x);
+                    y.attach(step);
                     y.toFloatArray(); // synchronise (GPU) and materialise
-                    long e = System.nanoTime();
-                    x.attach(mm);
-                    if (i >= 0) {
-                        t[i] = (e - s) / 1e9;
-                    }
+                    t[i] = (System.nanoTime() - s) / 1e9;
                 }
             }
-            Stats st = Stats.of(t);
-            double gbs = (double) probeSize * probeSize * 4 / st.median() / 1e9;
-            out.printf(Locale.ROOT, "bandwidth probe: %dx%d fp32 matrix-vector product, median %.2f ms -> %.1f GB/s%n",
-                    probeSize, probeSize, st.median() * 1e3, gbs);
-            return gbs;
+            return (double) probeSize * probeSize * 4 / Stats.of(t).median() / 1e9;
+        }
+
+        @Override
+        public void close() {
+            mm.close();
         }
     }
 
@@ -165,29 +179,41 @@ public final class BenchCommand implements Callable<Integer> {
         return ps;
     }
 
-    private void measure(LlavaModel m, Generator gen, int batch, double limit, PrintStream out) {
+    /** One table row; the % of limit is the median over runs of each run's decode rate over its own probe's limit. */
+    private String measure(LlavaModel m, Generator gen, int batch, Probe probe, long perTokenBytes) {
         GenerationConfig cfg = GenerationConfig.builder().maxNewTokens(newTokens).ignoreEos(true).build();
         List<Prompt> ps = prompts(batch, m.config().text().vocabSize(), 42 + batch);
         double[] prefill = new double[runs];
         double[] decode = new double[runs];
         double[] stepMs = new double[runs];
+        double[] gbs = new double[runs];
+        double[] ofLimit = new double[runs];
         for (int i = -warmup; i < runs; i++) {
+            double bw = probe.gbs(5);
             List<GenerationResult> res = gen.generate(ps, cfg, (row, t) -> true);
             GenerationTimings t = res.get(0).timings();
             if (i >= 0) {
                 prefill[i] = batch * (double) t.prefillTokens() / seconds(t.prefill());
                 decode[i] = batch * (double) t.decodeSteps() / seconds(t.decode());
                 stepMs[i] = seconds(t.decode()) * 1e3 / t.decodeSteps();
+                gbs[i] = bw;
+                // a step reads the weights once whatever the batch: the limit is on steps, times the rows per step
+                ofLimit[i] = stepMs[i] <= 0 ? 0 : (perTokenBytes / (bw * 1e9)) / (stepMs[i] / 1e3);
             }
         }
         Stats p = Stats.of(prefill);
         Stats d = Stats.of(decode);
         Stats s = Stats.of(stepMs);
-        out.printf(Locale.ROOT, "| %d | %.0f | %.1f | %.2f | %s |%n", batch, p.median(), d.median(), s.median(),
-                batch == 1 ? String.format(Locale.ROOT, "%.0f%%", 100 * d.median() / limit) : "-");
+        Stats g = Stats.of(gbs);
+        Stats r = Stats.of(ofLimit);
+        double limit = batch * g.median() * 1e9 / perTokenBytes;
         jsonLines.add(String.format(Locale.ROOT, "{\"runtime\":\"unimllm\",\"batch\":%d,\"prefill_tok_s\":%.2f,"
-                + "\"decode_tok_s\":%.2f,\"decode_ms_per_step\":%.3f,\"prompt_tokens\":%d,\"new_tokens\":%d,"
-                + "\"runs\":%d}", batch, p.median(), d.median(), s.median(), promptTokens, newTokens, runs));
+                + "\"decode_tok_s\":%.2f,\"decode_ms_per_step\":%.3f,\"probe_gb_s\":%.2f,\"bytes_per_token\":%d,"
+                + "\"limit_tok_s\":%.2f,\"fraction_of_limit\":%.3f,\"prompt_tokens\":%d,\"new_tokens\":%d,"
+                + "\"runs\":%d}", batch, p.median(), d.median(), s.median(), g.median(), perTokenBytes, limit,
+                r.median(), promptTokens, newTokens, runs));
+        return String.format(Locale.ROOT, "| %d | %.0f | %.1f | %.2f | %.1f | %.1f | %.0f%% |", batch, p.median(),
+                d.median(), s.median(), g.median(), limit, 100 * r.median());
     }
 
     /**

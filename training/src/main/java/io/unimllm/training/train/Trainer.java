@@ -66,6 +66,8 @@ public final class Trainer implements AutoCloseable {
         this.model = model;
         this.options = options;
         Engine.getInstance().setRandomSeed((int) options.seed());
+        // gradients must reach each projection's own weight, which the stacked inference products do not read
+        model.decoder().useFusedProjections(false);
         for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
             if (options.trains(e.getKey())) {
                 trainable.put(e.getKey(), e.getValue());

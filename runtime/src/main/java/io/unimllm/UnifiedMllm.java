@@ -11,9 +11,11 @@ import io.unimllm.core.image.ImagePreprocessor;
 import io.unimllm.core.image.ImageProcessorConfig;
 import io.unimllm.core.model.LlavaModel;
 import io.unimllm.core.model.LoadOptions;
+import io.unimllm.core.model.MaskPromptHead;
 import io.unimllm.core.model.RegionHead;
 import io.unimllm.geometry.Box;
 import io.unimllm.geometry.Grounding;
+import io.unimllm.geometry.Point;
 import io.unimllm.router.TaskResult;
 import io.unimllm.router.TaskRouter;
 import io.unimllm.router.spi.ExpertModel;
@@ -51,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>One request: chat template and tokenizer, image preprocessing, generation (keeping the hidden states of task
- * tokens), parsing with the model's grounding codec, the TPO-style region head for tasks that name no region, and the
- * {@link TaskRouter}. Generation is serialised (one request at a time on the model); experts run concurrently.
+ * tokens), parsing with the model's grounding codec, the TPO-style region head for tasks that name no region, the
+ * mask-prompt head's point for segment tasks, and the {@link TaskRouter}. Generation is serialised (one request at a time on the model); experts run concurrently.
  * {@link #builder(Path)} exposes every part for callers who bring their own tokenizer, codec or experts.
  */
 public final class UnifiedMllm implements AutoCloseable {
@@ -67,6 +69,7 @@ public final class UnifiedMllm implements AutoCloseable {
     private final ImagePreprocessor preprocessor;
     private final Generator generator;
     private final RegionHead regionHead;
+    private final MaskPromptHead maskPromptHead;
     private final GenerationConfig generation;
     private final boolean strict;
     private final Set<Integer> stopTokens;
@@ -97,6 +100,8 @@ public final class UnifiedMllm implements AutoCloseable {
                     ? new ImagePreprocessor(ImageProcessorConfig.load(b.dir, size)) : null;
             this.generator = new Generator(model);
             this.regionHead = model.hasVision() ? RegionHead.load(b.dir, model.manager(), model.dtype(),
+                    model.config().text().hiddenSize()).orElse(null) : null;
+            this.maskPromptHead = model.hasVision() ? MaskPromptHead.load(b.dir, model.manager(), model.dtype(),
                     model.config().text().hiddenSize()).orElse(null) : null;
             Set<Integer> keep = new HashSet<>();
             for (String t : manifest.tasks().tokens()) {
@@ -174,7 +179,7 @@ public final class UnifiedMllm implements AutoCloseable {
         stages.put("decode", g.timings().decode());
         long t1 = System.nanoTime();
         ParsedOutput parsed = parser.hiddenStates(g.hiddenStates()).finish();
-        parsed = withRegionHead(parsed, image);
+        parsed = withHeads(parsed, image);
         stages.put("parse", Duration.ofNanos(System.nanoTime() - t1));
         long t2 = System.nanoTime();
         List<TaskResult> results = parsed.tasks().isEmpty() ? List.of()
@@ -204,25 +209,44 @@ public final class UnifiedMllm implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> ask(image, instruction), executor);
     }
 
+    /** Task type whose tasks get the mask-prompt head's point. */
+    static final String SEGMENT = "segment";
+    /** Label of the grounding the region head adds. */
+    public static final String REGION_HEAD_LABEL = "region_head";
+    /** Label of the point grounding the mask-prompt head adds. */
+    public static final String MASK_PROMPT_HEAD_LABEL = "mask_prompt_head";
+
     /**
-     * TPO path: a task that names no region but carries its token's hidden state gets the region head's box, when
-     * the checkpoint has a head.
+     * TPO path, for tasks that carry their token's hidden state: a task that names no region gets the region head's
+     * box (when the checkpoint has a region head); a segment task also gets the mask-prompt head's point (when the
+     * checkpoint has that head), after its box, so a box-and-point segmenter is prompted with both.
      */
-    private ParsedOutput withRegionHead(ParsedOutput parsed, BufferedImage image) {
-        if (regionHead == null) {
+    private ParsedOutput withHeads(ParsedOutput parsed, BufferedImage image) {
+        if (regionHead == null && maskPromptHead == null) {
             return parsed;
         }
         List<Segment> segments = new ArrayList<>();
         boolean changed = false;
         for (Segment s : parsed.segments()) {
-            if (s instanceof TaskCall t && t.groundings().isEmpty() && t.hiddenState().isPresent()) {
-                Box box = headBox(t.hiddenState().get(), image.getWidth(), image.getHeight());
-                segments.add(new TaskCall(t.taskType(), t.arguments(), List.of(Grounding.of(box, "region_head")),
-                        t.hiddenState(), t.tokenIndex()));
-                changed = true;
-            } else {
-                segments.add(s);
+            if (s instanceof TaskCall t && t.hiddenState().isPresent()) {
+                float[] hidden = t.hiddenState().get();
+                List<Grounding> groundings = new ArrayList<>(t.groundings());
+                if (regionHead != null && groundings.isEmpty()) {
+                    groundings.add(Grounding.of(headBox(hidden, image.getWidth(), image.getHeight()),
+                            REGION_HEAD_LABEL));
+                }
+                if (maskPromptHead != null && SEGMENT.equals(t.taskType())) {
+                    groundings.add(Grounding.of(headPoint(hidden, image.getWidth(), image.getHeight()),
+                            MASK_PROMPT_HEAD_LABEL));
+                }
+                if (groundings.size() != t.groundings().size()) {
+                    segments.add(new TaskCall(t.taskType(), t.arguments(), groundings, t.hiddenState(),
+                            t.tokenIndex()));
+                    changed = true;
+                    continue;
+                }
             }
+            segments.add(s);
         }
         return changed ? new ParsedOutput(segments, parsed.warnings()) : parsed;
     }
@@ -245,6 +269,21 @@ public final class UnifiedMllm implements AutoCloseable {
         }
     }
 
+    /** The mask-prompt head's point prompt (pixels) for a hidden state. */
+    public Point headPoint(float[] hidden, int width, int height) {
+        if (maskPromptHead == null) {
+            throw new IllegalStateException("this checkpoint has no mask-prompt head (heads.safetensors)");
+        }
+        synchronized (lock) {
+            try (NDManager m = model.manager().newSubManager()) {
+                NDArray h = m.create(hidden, new Shape(1, hidden.length)).toType(model.dtype(), false);
+                float[] p = maskPromptHead.apply(h).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                        .toFloatArray();
+                return new Point(clamp(p[0]) * width, clamp(p[1]) * height);
+            }
+        }
+    }
+
     private static double clamp(float v) {
         return Math.max(0, Math.min(1, v));
     }
@@ -252,6 +291,11 @@ public final class UnifiedMllm implements AutoCloseable {
     /** True when the checkpoint has a TPO-style region head. */
     public boolean hasRegionHead() {
         return regionHead != null;
+    }
+
+    /** True when the checkpoint has a TPO-style mask-prompt head. */
+    public boolean hasMaskPromptHead() {
+        return maskPromptHead != null;
     }
 
     /** The loaded model (lower-level API). */

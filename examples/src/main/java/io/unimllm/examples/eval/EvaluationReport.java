@@ -10,16 +10,26 @@ import java.util.Locale;
  * @param boxIouMean mean IoU of the model's boxes with the targets (tasks with boxes; greedy matching)
  * @param boxIou50 fraction of target boxes matched with IoU >= 0.5
  * @param headIouMean mean IoU of the region head's box (task token's hidden state) with the first target box
- * @param maskIouMean mean IoU of the segmentation expert's mask with the target mask (segment tasks)
+ * @param maskIouMean mean IoU of the segmentation expert's mask with the target mask (segment tasks), as the runtime
+ *     answers (with the mask-prompt head's point when the checkpoint has that head)
+ * @param maskBoxOnlyIouMean the same with the segmenter prompted by the model's box alone; NaN without a mask-prompt
+ *     head
+ * @param maskHeadIouMean the same with the segmenter prompted by the model's box and the mask-prompt head's point; NaN
+ *     without a mask-prompt head
  * @param editPixelAccuracy fraction of pixels within 32 grey levels of the expected edited image (edit tasks)
  * @param answerAccuracy exact-match accuracy of plain answers
  * @param seconds wall time of the evaluation
  */
 public record EvaluationReport(int samples, double taskAccuracy, double boxIouMean, double boxIou50,
-        double headIouMean, double maskIouMean, double editPixelAccuracy, double answerAccuracy, double seconds) {
+        double headIouMean, double maskIouMean, double maskBoxOnlyIouMean, double maskHeadIouMean,
+        double editPixelAccuracy, double answerAccuracy, double seconds) {
 
-    /** A markdown table of the metrics. */
+    /** A markdown table of the metrics; the mask-prompt head's lines only when the checkpoint has that head. */
     public String markdown() {
+        String head = Double.isNaN(maskHeadIouMean) ? "" : String.format(Locale.ROOT, """
+            | mask IoU (model's box only) | %.3f |
+            | mask IoU (mask-prompt head: model's box + head's point) | %.3f |
+            """, maskBoxOnlyIouMean, maskHeadIouMean);
         return String.format(Locale.ROOT, """
             | metric | value |
             |---|---|
@@ -29,10 +39,10 @@ public record EvaluationReport(int samples, double taskAccuracy, double boxIouMe
             | box IoU >= 0.5 | %.3f |
             | region-head box IoU (mean) | %.3f |
             | mask IoU (mean, segment tasks) | %.3f |
-            | edit pixel accuracy | %.3f |
+            %s| edit pixel accuracy | %.3f |
             | plain-answer accuracy | %.3f |
             | wall time | %.0f s |
-            """, samples, taskAccuracy, boxIouMean, boxIou50, headIouMean, maskIouMean, editPixelAccuracy,
+            """, samples, taskAccuracy, boxIouMean, boxIou50, headIouMean, maskIouMean, head, editPixelAccuracy,
                 answerAccuracy, seconds);
     }
 }

@@ -2,10 +2,14 @@ package io.unimllm.examples.eval;
 
 import io.unimllm.Response;
 import io.unimllm.UnifiedMllm;
+import io.unimllm.experts.region.ColourRegionSegmenter;
 import io.unimllm.geometry.Box;
 import io.unimllm.geometry.Grounding;
 import io.unimllm.geometry.Mask;
+import io.unimllm.geometry.Point;
 import io.unimllm.router.TaskResult;
+import io.unimllm.router.spi.ExpertException;
+import io.unimllm.router.spi.ExpertRequest;
 import io.unimllm.tokenizer.protocol.TaskCall;
 import io.unimllm.training.world.Phrasings;
 import io.unimllm.training.world.Sample;
@@ -28,14 +32,26 @@ public final class ShapesEvaluation {
     private ShapesEvaluation() {
     }
 
-    /** Runs {@code n} samples of the split generated with {@code seed}. */
+    /**
+     * Runs {@code n} samples of the split generated with {@code seed}. With a mask-prompt head, segment tasks are also
+     * segmented with the model's box alone and with the box and the head's point, for the head's two table lines.
+     */
     public static EvaluationReport run(UnifiedMllm mllm, boolean heldOut, int n, long seed, IntConsumer progress) {
+        try (ColourRegionSegmenter segmenter = new ColourRegionSegmenter()) {
+            return run(mllm, heldOut, n, seed, progress, segmenter);
+        }
+    }
+
+    private static EvaluationReport run(UnifiedMllm mllm, boolean heldOut, int n, long seed, IntConsumer progress,
+            ColourRegionSegmenter segmenter) {
         long start = System.nanoTime();
         WorldGenerator world = new WorldGenerator(48, heldOut ? Phrasings.TEST : Phrasings.TRAIN, seed);
         int taskOk = 0;
         List<Double> boxIous = new ArrayList<>();
         List<Double> headIous = new ArrayList<>();
         List<Double> maskIous = new ArrayList<>();
+        List<Double> boxOnlyMaskIous = new ArrayList<>();
+        List<Double> headMaskIous = new ArrayList<>();
         List<Double> editAcc = new ArrayList<>();
         int plain = 0;
         int plainOk = 0;
@@ -74,6 +90,14 @@ public final class ShapesEvaluation {
                     double iou = first.flatMap(TaskResult::result).map(res -> res.masks().stream()
                             .mapToDouble(m -> m.mask().iou(target)).max().orElse(0)).orElse(0.0);
                     maskIous.add(iou);
+                    if (mllm.hasMaskPromptHead()) {
+                        Optional<TaskCall> task = tasks.isEmpty() ? Optional.empty() : Optional.of(tasks.get(0));
+                        Optional<Box> box = predicted.isEmpty() ? Optional.empty() : Optional.of(predicted.get(0));
+                        Optional<Point> point = task.flatMap(TaskCall::hiddenState)
+                                .map(h -> mllm.headPoint(h, img.getWidth(), img.getHeight()));
+                        boxOnlyMaskIous.add(segmentIou(segmenter, img, s, box, Optional.empty(), target));
+                        headMaskIous.add(segmentIou(segmenter, img, s, box, point, target));
+                    }
                 }
                 if (s.edited().isPresent()) {
                     BufferedImage expected = s.edited().get();
@@ -86,8 +110,26 @@ public final class ShapesEvaluation {
             }
         }
         return new EvaluationReport(n, taskOk / (double) n, mean(boxIous), fraction(boxIous, 0.5), mean(headIous),
-                mean(maskIous), mean(editAcc), plain == 0 ? Double.NaN : plainOk / (double) plain,
+                mean(maskIous), mllm.hasMaskPromptHead() ? mean(boxOnlyMaskIous) : Double.NaN,
+                mllm.hasMaskPromptHead() ? mean(headMaskIous) : Double.NaN, mean(editAcc), plain == 0 ? Double.NaN : plainOk / (double) plain,
                 (System.nanoTime() - start) / 1e9);
+    }
+
+    /** IoU with the target of the segmenter's best mask for the given prompts; 0 when there is no prompt. */
+    static double segmentIou(ColourRegionSegmenter segmenter, BufferedImage img, Sample s, Optional<Box> box,
+            Optional<Point> point, Mask target) {
+        List<Grounding> prompts = new ArrayList<>();
+        box.ifPresent(b -> prompts.add(Grounding.of(b)));
+        point.ifPresent(p -> prompts.add(Grounding.of(p, UnifiedMllm.MASK_PROMPT_HEAD_LABEL)));
+        if (prompts.isEmpty()) {
+            return 0;
+        }
+        try {
+            return segmenter.run(new ExpertRequest(img, s.instruction(), new TaskCall("segment", "", prompts,
+                    Optional.empty(), -1))).masks().stream().mapToDouble(m -> m.mask().iou(target)).max().orElse(0);
+        } catch (ExpertException e) {
+            return 0;
+        }
     }
 
     /** Greedy matching: each target takes the unused prediction of highest IoU (0 when none is left). */

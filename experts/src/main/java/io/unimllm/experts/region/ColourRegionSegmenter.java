@@ -21,9 +21,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Box- or point-prompted segmentation by colour clustering, computed with DJL NDArray ops: inside the prompt region,
- * pixels are split into object and background by 2-means in RGB, seeded with the region's border (background) and
- * its centre (object); the mask is the connected object component at the prompt's centre. No weights: a dependable
+ * Box-, point- or box-and-point-prompted segmentation by colour clustering, computed with DJL NDArray ops: inside the
+ * prompt region, pixels are split into object and background by 2-means in RGB, seeded with the region's border
+ * (background) and the point (object; the region's centre without one); the mask is the connected object component
+ * at that seed. No weights: a dependable
  * expert for flat-coloured objects (diagrams, UI, the project's synthetic world) and a baseline for photos.
  *
  * <p>Score: the normalised distance between the two cluster means (0: no contrast, 1: black vs white).
@@ -46,14 +47,35 @@ public final class ColourRegionSegmenter implements ExpertModel {
                 Set.of(InputKind.BOX, InputKind.POINT), 10);
     }
 
+    /**
+     * One mask per box, and per point when the task has no box. Box and point are used together: a box is segmented
+     * seeded at the first of the task's points that lies inside it (a positive click, e.g. the runtime's mask-prompt
+     * head), else at its centre. When the task has boxes, a point inside none of them is a prompt that contradicts
+     * them and is not used; with points only, each point is segmented in a window around it.
+     */
     @Override
     public ExpertResult run(ExpertRequest request) throws ExpertException {
         BufferedImage img = request.image();
-        List<ScoredMask> masks = new ArrayList<>();
+        List<Grounding> boxes = new ArrayList<>();
+        List<Point> points = new ArrayList<>();
+        List<Grounding> pointGroundings = new ArrayList<>();
         for (Grounding g : request.task().groundings()) {
-            if (g.geometry() instanceof Box box) {
-                masks.add(segment(img, box, null, g.label().orElse(request.task().arguments())));
+            if (g.geometry() instanceof Box) {
+                boxes.add(g);
             } else if (g.geometry() instanceof Point p) {
+                points.add(p);
+                pointGroundings.add(g);
+            }
+        }
+        List<ScoredMask> masks = new ArrayList<>();
+        for (Grounding g : boxes) {
+            Box box = (Box) g.geometry();
+            Point seed = points.stream().filter(p -> inside(box, p)).findFirst().orElse(null);
+            masks.add(segment(img, box, seed, g.label().orElse(request.task().arguments())));
+        }
+        if (boxes.isEmpty()) {
+            for (Grounding g : pointGroundings) {
+                Point p = (Point) g.geometry();
                 double r = Math.max(img.getWidth(), img.getHeight()) / 6.0;
                 Box window = new Box(Math.max(0, p.x() - r), Math.max(0, p.y() - r),
                         Math.min(img.getWidth(), p.x() + r), Math.min(img.getHeight(), p.y() + r));
@@ -64,6 +86,10 @@ public final class ColourRegionSegmenter implements ExpertModel {
             throw new ExpertException(NAME + " needs a box or a point grounding; the task has none");
         }
         return ExpertResult.ofMasks(masks);
+    }
+
+    private static boolean inside(Box box, Point p) {
+        return p.x() >= box.x1() && p.x() < box.x2() && p.y() >= box.y1() && p.y() < box.y2();
     }
 
     /** Segments the object inside {@code box} (pixel coordinates), seeded at {@code seed} or the box centre. */

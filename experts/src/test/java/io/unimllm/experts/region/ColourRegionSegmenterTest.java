@@ -86,4 +86,64 @@ class ColourRegionSegmenterTest {
         assertThatThrownBy(() -> SEGMENTER.run(request())).isInstanceOf(ExpertException.class)
                 .hasMessageContaining("box or a point");
     }
+
+    /** Two red discs (left: centre (30, 40), r 12; right: centre (70, 40), r 14) on grey, 120x80. */
+    private static BufferedImage twoDiscs() {
+        BufferedImage img = new BufferedImage(120, 80, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 80; y++) {
+            for (int x = 0; x < 120; x++) {
+                boolean red = disc(x, y, 30, 40, 12) || disc(x, y, 70, 40, 14);
+                img.setRGB(x, y, red ? new Color(220, 30, 30).getRGB() : new Color(150 + x / 4, 150, 150).getRGB());
+            }
+        }
+        return img;
+    }
+
+    private static boolean disc(int x, int y, double cx, double cy, double r) {
+        double dx = x + 0.5 - cx;
+        double dy = y + 0.5 - cy;
+        return dx * dx + dy * dy <= r * r;
+    }
+
+    private static Mask discMask(double cx, double cy, double r) {
+        boolean[] bits = new boolean[120 * 80];
+        for (int y = 0; y < 80; y++) {
+            for (int x = 0; x < 120; x++) {
+                bits[y * 120 + x] = disc(x, y, cx, cy, r);
+            }
+        }
+        return new Mask(120, 80, bits);
+    }
+
+    @Test
+    void boxAndPointTogetherGiveOneMaskOfTheObjectUnderThePoint() throws Exception {
+        // the box holds both discs and its centre (62, 40) lies on the right one; the point picks the left one
+        Box box = new Box(14, 22, 110, 58);
+        Mask left = discMask(30, 40, 12);
+        Mask right = discMask(70, 40, 14);
+        ExpertRequest boxOnly = new ExpertRequest(twoDiscs(), "segment the small red circle",
+                new TaskCall("segment", "small red circle", List.of(Grounding.of(box)), Optional.empty(), 0));
+        ExpertResult r0 = SEGMENTER.run(boxOnly);
+        assertThat(r0.masks()).hasSize(1);
+        assertThat(r0.masks().get(0).mask().iou(right)).isGreaterThan(0.9);
+
+        ExpertRequest both = new ExpertRequest(twoDiscs(), "segment the small red circle",
+                new TaskCall("segment", "small red circle", List.of(Grounding.of(box),
+                        Grounding.of(new Point(31, 41), "mask_prompt_head")), Optional.empty(), 0));
+        ExpertResult r = SEGMENTER.run(both);
+        assertThat(r.masks()).as("box and point are one prompt").hasSize(1);
+        assertThat(r.masks().get(0).mask().iou(left)).isGreaterThan(0.9);
+        assertThat(r.masks().get(0).mask().iou(right)).isZero();
+    }
+
+    @Test
+    void pointOutsideTheBoxDoesNotOverrideIt() throws Exception {
+        Box box = new Box(52, 22, 90, 58); // the right disc only
+        ExpertRequest req = new ExpertRequest(twoDiscs(), "segment the large red circle",
+                new TaskCall("segment", "large red circle", List.of(Grounding.of(box),
+                        Grounding.of(new Point(30, 40), "mask_prompt_head")), Optional.empty(), 0));
+        ExpertResult r = SEGMENTER.run(req);
+        assertThat(r.masks()).hasSize(1);
+        assertThat(r.masks().get(0).mask().iou(discMask(70, 40, 14))).isGreaterThan(0.9);
+    }
 }

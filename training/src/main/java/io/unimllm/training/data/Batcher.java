@@ -2,6 +2,7 @@ package io.unimllm.training.data;
 
 import io.unimllm.core.image.ImagePreprocessor;
 import io.unimllm.geometry.Box;
+import io.unimllm.geometry.Mask;
 import io.unimllm.tokenizer.ChatTemplate;
 import io.unimllm.tokenizer.UnimllmTokenizer;
 import io.unimllm.training.train.TrainingBatch;
@@ -12,8 +13,8 @@ import java.util.List;
 /**
  * Turns (image, instruction, answer) examples into padded {@link TrainingBatch}es: the chat template's prompt with
  * the image placeholder expanded to the model's image-sequence length, the answer plus EOS as the only supervised
- * tokens (labels -100 elsewhere), right padding, and the region target (first box, normalised) at the answer's task
- * token for the region head.
+ * tokens (labels -100 elsewhere), right padding, and, at the answer's task token, the region head's target (first box,
+ * normalised) and the mask-prompt head's target (a point inside the target mask, see {@link MaskPointTarget}).
  */
 public final class Batcher {
     private final UnimllmTokenizer tokenizer;
@@ -41,8 +42,17 @@ public final class Batcher {
         this.eosId = tokenizer.eosIds().isEmpty() ? tokenizer.tokenId("</s>") : tokenizer.eosIds().get(0);
     }
 
-    /** One supervised example. */
-    public record Example(BufferedImage image, String instruction, String answer, Box regionTarget) {
+    /**
+     * One supervised example.
+     *
+     * @param regionTarget the first target box in pixels, or null
+     * @param maskTarget the target mask (segment and edit tasks), or null
+     */
+    public record Example(BufferedImage image, String instruction, String answer, Box regionTarget, Mask maskTarget) {
+        /** An example without a target mask. */
+        public Example(BufferedImage image, String instruction, String answer, Box regionTarget) {
+            this(image, instruction, answer, regionTarget, null);
+        }
     }
 
     /** Prompt ids with the image placeholder expanded, as both training and inference feed the model. */
@@ -78,8 +88,10 @@ public final class Batcher {
         int[][] labels = new int[b][len];
         float[][] pixels = new float[b][];
         float[][] targets = new float[b][];
+        float[][] points = new float[b][];
         int[] regionIndex = new int[b];
         boolean anyTarget = false;
+        boolean anyPoint = false;
         for (int i = 0; i < b; i++) {
             int[] p = prompts.get(i);
             int[] a = answers.get(i);
@@ -97,7 +109,15 @@ public final class Batcher {
             Example e = examples.get(i);
             pixels[i] = preprocessor.toPixelValues(e.image());
             regionIndex[i] = -1;
-            if (e.regionTarget() != null && a.length > 0 && tokenizer.isSpecial(a[0])) {
+            boolean taskToken = a.length > 0 && tokenizer.isSpecial(a[0]);
+            if (e.maskTarget() != null && taskToken) {
+                points[i] = MaskPointTarget.normalised(e.maskTarget());
+                if (points[i] != null) {
+                    regionIndex[i] = p.length; // the task token's position
+                    anyPoint = true;
+                }
+            }
+            if (e.regionTarget() != null && taskToken) {
                 double w = e.image().getWidth();
                 double h = e.image().getHeight();
                 Box r = e.regionTarget();
@@ -107,6 +127,7 @@ public final class Batcher {
                 anyTarget = true;
             }
         }
-        return new TrainingBatch(ids, labels, pixels, anyTarget ? targets : null, regionIndex);
+        return new TrainingBatch(ids, labels, pixels, anyTarget ? targets : null, regionIndex,
+                anyPoint ? points : null);
     }
 }

@@ -29,7 +29,7 @@ import java.util.Locale;
 
 /**
  * The recipe of the small model the repository ships: a LLaVA-style MLLM trained from scratch on the synthetic shapes
- * world to answer with unimllm's task and grounding tokens, with a TPO-style region head. Everything is written in
+ * world to answer with unimllm's task and grounding tokens, with TPO-style region and mask-prompt heads. Everything is written in
  * the standard checkpoint layout (config.json, model.safetensors, heads.safetensors, tokenizer.json, unimllm.json).
  */
 public final class ShapesRecipe {
@@ -119,7 +119,7 @@ public final class ShapesRecipe {
         List<Batcher.Example> out = new ArrayList<>(n);
         for (Sample s : world.next(n)) {
             out.add(new Batcher.Example(s.scene().render(), s.instruction(), s.answer(),
-                    s.boxes().isEmpty() ? null : s.boxes().get(0)));
+                    s.boxes().isEmpty() ? null : s.boxes().get(0), s.mask().orElse(null)));
         }
         return out;
     }
@@ -163,9 +163,9 @@ public final class ShapesRecipe {
                     trainer.save(dir, true, !last);
                 }
                 if (step % 10 == 9 || last) {
-                    log.printf(Locale.ROOT, "step %5d/%d  loss %.4f (lm %.4f, region %.4f)  val %.4f  lr %.2e  "
-                            + "%.1f samples/s  %s elapsed  skipped %d repaired %d%n", step + 1, run.steps(), ema, r.lmLoss(),
-                            r.regionLoss(),
+                    log.printf(Locale.ROOT, "step %5d/%d  loss %.4f (lm %.4f, region %.4f, point %.4f)  val %.4f  "
+                            + "lr %.2e  %.1f samples/s  %s elapsed  skipped %d repaired %d%n", step + 1, run.steps(),
+                            ema, r.lmLoss(), r.regionLoss(), r.pointLoss(),
                             val, r.lr(), (step + 1 - first) * run.batchSize() / elapsed,
                             Duration.ofSeconds((long) elapsed), trainer.skippedSteps(), trainer.repairedSteps());
                 }

@@ -59,6 +59,17 @@ public final class Losses {
         return l1.mul(2f).add(giou(predicted, target).neg().add(1f).div(5f)).mean();
     }
 
+    /**
+     * The mask-prompt head's point loss: L1 distance between predicted and target points, summed over x and y and
+     * averaged over points.
+     *
+     * @param predicted {@code [N, 2]} normalised x, y
+     * @param target {@code [N, 2]} same convention
+     */
+    public static NDArray point(NDArray predicted, NDArray target) {
+        return predicted.sub(target).abs().sum(new int[] {1}).mean();
+    }
+
     /** Generalised IoU of matching rows of two {@code [N, 4]} box arrays. */
     public static NDArray giou(NDArray p, NDArray g) {
         NDArray px1 = p.get(":, 0");

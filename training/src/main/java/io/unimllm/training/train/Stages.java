@@ -17,12 +17,13 @@ public final class Stages {
 
     /**
      * Stage 2, task adaptation: projector, token embeddings and lm_head (which hold the new task and grounding
-     * tokens, see {@link VocabularyExtension}), plus the decoder, with the region head.
+     * tokens, see {@link VocabularyExtension}), plus the decoder, with the region and mask-prompt heads.
      */
     public static TrainingOptions.Builder taskAdaptation() {
         return TrainingOptions.builder("task-adaptation")
                 .train("multi_modal_projector\\..*", "language_model\\..*")
-                .regionHead(1.0);
+                .regionHead(1.0)
+                .maskPromptHead(1.0);
     }
 
     /**
@@ -34,11 +35,13 @@ public final class Stages {
                 .train("multi_modal_projector\\..*")
                 .lora(new LoraConfig(rank, 2.0 * rank, List.of("self_attn.q_proj", "self_attn.v_proj",
                         "mlp.down_proj")))
-                .regionHead(1.0);
+                .regionHead(1.0)
+                .maskPromptHead(1.0);
     }
 
-    /** Training from scratch (every tensor), for the small models the project trains itself. */
+    /** Training from scratch (every tensor, both task heads), for the small models the project trains itself. */
     public static TrainingOptions.Builder fromScratch() {
-        return TrainingOptions.builder("from-scratch").train(".*").regionHead(1.0);
+        return TrainingOptions.builder("from-scratch").train(".*").regionHead(1.0)
+                .maskPromptHead(1.0);
     }
 }

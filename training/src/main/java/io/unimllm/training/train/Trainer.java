@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.unimllm.core.config.ConfigWriter;
 import io.unimllm.core.model.LlavaModel;
+import io.unimllm.core.model.MaskPromptHead;
 import io.unimllm.core.model.RegionHead;
 import io.unimllm.core.safetensors.SafetensorsCheckpoint;
 import io.unimllm.core.safetensors.SafetensorsWriter;
@@ -26,14 +27,16 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Trains a loaded {@link LlavaModel} in place with DJL's PyTorch autograd: language-model loss on assistant tokens
- * plus, optionally, a TPO-style region loss; AdamW with warm-up + cosine schedule, global gradient clipping and
- * gradient accumulation. Which tensors train is decided by {@link TrainingOptions}; frozen tensors never change.
- * Checkpoints use the same safetensors + config.json layout the model was loaded from.
+ * plus, optionally, a TPO-style region loss (box head) and point loss (mask-prompt head); AdamW with warm-up + cosine
+ * schedule, global gradient clipping and gradient accumulation. Which tensors train is decided by
+ * {@link TrainingOptions}; frozen tensors never change. Checkpoints use the same safetensors + config.json layout
+ * the model was loaded from.
  */
 public final class Trainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -47,20 +50,29 @@ public final class Trainer implements AutoCloseable {
     private final Map<String, NDArray> trainable = new LinkedHashMap<>();
     private final LoraAdapters lora;
     private final RegionHead head;
+    private final MaskPromptHead maskHead;
     private final AdamW optimizer;
     private int microSteps;
     private int skipped;
     private int repaired;
     private String lastSkip = "";
 
-    /** Result of one micro-batch. */
-    public record StepResult(int optimizerStep, double loss, double lmLoss, double regionLoss, double lr,
-            int tokens) {
+    /**
+     * Result of one micro-batch.
+     *
+     * @param loss the weighted total
+     * @param lmLoss the language-model part
+     * @param regionLoss the region head's loss (0 when the batch or stage has none)
+     * @param pointLoss the mask-prompt head's point loss (0 when the batch or stage has none)
+     */
+    public record StepResult(int optimizerStep, double loss, double lmLoss, double regionLoss, double pointLoss,
+            double lr, int tokens) {
     }
 
     /**
-     * Prepares {@code model} for the stage: marks the selected tensors trainable, inserts LoRA adapters and a region
-     * head (loaded from {@code heads.safetensors} when the checkpoint has one, else freshly initialised).
+     * Prepares {@code model} for the stage: marks the selected tensors trainable, inserts LoRA adapters and the task
+     * heads the stage trains (region, mask-prompt), each loaded from {@code heads.safetensors} when the checkpoint has
+     * it, else freshly initialised. Heads the stage does not train are still loaded when present, and saved again.
      */
     public Trainer(LlavaModel model, TrainingOptions options, Path checkpointDir) {
         this.model = model;
@@ -79,16 +91,24 @@ public final class Trainer implements AutoCloseable {
         } else {
             lora = null;
         }
+        int hidden = model.config().text().hiddenSize();
+        Optional<RegionHead> savedHead = checkpointDir == null ? Optional.empty()
+                : RegionHead.load(checkpointDir, model.manager(), model.dtype(), hidden);
         if (options.regionHead()) {
-            int hidden = model.config().text().hiddenSize();
-            head = (checkpointDir == null ? java.util.Optional.<RegionHead>empty()
-                    : RegionHead.load(checkpointDir, model.manager(), model.dtype(), hidden))
-                    .orElseGet(() -> RegionHead.initialise(model.manager(), hidden, options.seed()));
+            head = savedHead.orElseGet(() -> RegionHead.initialise(model.manager(), hidden, options.seed()));
             trainable.putAll(head.parameters());
         } else {
-            head = checkpointDir == null ? null
-                    : RegionHead.load(checkpointDir, model.manager(), model.dtype(),
-                            model.config().text().hiddenSize()).orElse(null);
+            head = savedHead.orElse(null);
+        }
+        Optional<MaskPromptHead> savedMaskHead = checkpointDir == null ? Optional.empty()
+                : MaskPromptHead.load(checkpointDir, model.manager(), model.dtype(), hidden);
+        if (options.maskPromptHead()) {
+            // seed + 1: the two heads' first layers have the same shape and must not start identical
+            maskHead = savedMaskHead.orElseGet(() -> MaskPromptHead.initialise(model.manager(), hidden,
+                    options.seed() + 1));
+            trainable.putAll(maskHead.parameters());
+        } else {
+            maskHead = savedMaskHead.orElse(null);
         }
         if (trainable.isEmpty()) {
             throw new IllegalArgumentException("stage '" + options.name() + "' selects no tensor to train");
@@ -118,8 +138,13 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** The region head, when the stage has or loaded one. */
-    public java.util.Optional<RegionHead> regionHead() {
-        return java.util.Optional.ofNullable(head);
+    public Optional<RegionHead> regionHead() {
+        return Optional.ofNullable(head);
+    }
+
+    /** The mask-prompt head, when the stage has or loaded one. */
+    public Optional<MaskPromptHead> maskPromptHead() {
+        return Optional.ofNullable(maskHead);
     }
 
     /**
@@ -128,7 +153,7 @@ public final class Trainer implements AutoCloseable {
      */
     public StepResult step(TrainingBatch batch) {
         double lr = options.schedule().at(optimizer.steps());
-        double[] parts = new double[2];
+        double[] parts = new double[3];
         double total;
         try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             scope.suppressNotUsedWarning();
@@ -142,14 +167,20 @@ public final class Trainer implements AutoCloseable {
                 parts[1] = region.getFloat();
                 loss = loss.add(region.mul((float) options.regionLossWeight()));
             }
+            NDArray point = pointLoss(out.hidden(), batch, m);
+            if (point != null) {
+                parts[2] = point.getFloat();
+                loss = loss.add(point.mul((float) options.maskPromptLossWeight()));
+            }
             total = loss.getFloat();
             if (!Double.isFinite(total)) {
                 // a non-finite loss would poison every weight through AdamW: skip the batch, keep the model
-                lastSkip = "non-finite loss (lm " + parts[0] + ", region " + parts[1] + ")";
+                lastSkip = "non-finite loss (lm " + parts[0] + ", region " + parts[1] + ", point " + parts[2] + ")";
                 skipped++;
                 LOG.warn("non-finite loss {} at step {}; batch skipped ({} so far)", total, optimizer.steps(),
                         skipped);
-                return new StepResult(optimizer.steps(), total, parts[0], parts[1], lr, batch.supervisedTokens());
+                return new StepResult(optimizer.steps(), total, parts[0], parts[1], parts[2], lr,
+                        batch.supervisedTokens());
             }
             gc.backward(loss.div(options.accumulation()));
         }
@@ -166,7 +197,7 @@ public final class Trainer implements AutoCloseable {
                 }
             }
         }
-        return new StepResult(optimizer.steps(), total, parts[0], parts[1], lr, batch.supervisedTokens());
+        return new StepResult(optimizer.steps(), total, parts[0], parts[1], parts[2], lr, batch.supervisedTokens());
     }
 
     /** Loss on a batch without updating anything (for validation). */
@@ -180,33 +211,73 @@ public final class Trainer implements AutoCloseable {
             if (region != null) {
                 loss = loss.add(region.mul((float) options.regionLossWeight()));
             }
+            NDArray point = pointLoss(out.hidden(), batch, m);
+            if (point != null) {
+                loss = loss.add(point.mul((float) options.maskPromptLossWeight()));
+            }
             return loss.getFloat();
         }
     }
 
+    /** The mask-prompt head's point loss alone on a batch (no update); NaN when the batch has no point target. */
+    public double pointLoss(TrainingBatch batch) {
+        if (maskHead == null) {
+            throw new IllegalStateException("no mask-prompt head in this stage or checkpoint");
+        }
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDManager m = model.manager();
+            TrainingForward.Output out = TrainingForward.run(model, batch, m);
+            HeadInputs in = headInputs(out.hidden(), batch.regionTokenIndex(), batch.pointTargets(), 2, m);
+            return in == null ? Double.NaN
+                    : Losses.point(maskHead.apply(in.hidden()).toType(DataType.FLOAT32, false), in.targets())
+                            .getFloat();
+        }
+    }
+
     private NDArray regionLoss(NDArray hidden, TrainingBatch batch, NDManager m) {
-        if (head == null || !options.regionHead() || batch.regionTargets() == null) {
+        if (head == null || !options.regionHead()) {
+            return null;
+        }
+        HeadInputs in = headInputs(hidden, batch.regionTokenIndex(), batch.regionTargets(), 4, m);
+        return in == null ? null
+                : Losses.region(head.apply(in.hidden()).toType(DataType.FLOAT32, false), in.targets());
+    }
+
+    private NDArray pointLoss(NDArray hidden, TrainingBatch batch, NDManager m) {
+        if (maskHead == null || !options.maskPromptHead()) {
+            return null;
+        }
+        HeadInputs in = headInputs(hidden, batch.regionTokenIndex(), batch.pointTargets(), 2, m);
+        return in == null ? null
+                : Losses.point(maskHead.apply(in.hidden()).toType(DataType.FLOAT32, false), in.targets());
+    }
+
+    /** Task-token hidden states {@code [N, hidden]} of the rows that have a target, and the targets {@code [N, w]}. */
+    private record HeadInputs(NDArray hidden, NDArray targets) {
+    }
+
+    private static HeadInputs headInputs(NDArray hidden, int[] tokenIndex, float[][] targets, int width,
+            NDManager m) {
+        if (targets == null || tokenIndex == null) {
             return null;
         }
         List<NDArray> rows = new ArrayList<>();
-        List<float[]> targets = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            int idx = batch.regionTokenIndex() == null ? -1 : batch.regionTokenIndex()[i];
-            float[] target = batch.regionTargets()[i];
-            if (idx >= 0 && target != null) {
-                rows.add(hidden.get(i).get(idx).expandDims(0));
-                targets.add(target);
+        List<float[]> kept = new ArrayList<>();
+        for (int i = 0; i < targets.length; i++) {
+            if (tokenIndex[i] >= 0 && targets[i] != null) {
+                rows.add(hidden.get(i).get(tokenIndex[i]).expandDims(0));
+                kept.add(targets[i]);
             }
         }
         if (rows.isEmpty()) {
             return null;
         }
-        float[] flat = new float[targets.size() * 4];
-        for (int i = 0; i < targets.size(); i++) {
-            System.arraycopy(targets.get(i), 0, flat, i * 4, 4);
+        float[] flat = new float[kept.size() * width];
+        for (int i = 0; i < kept.size(); i++) {
+            System.arraycopy(kept.get(i), 0, flat, i * width, width);
         }
-        NDArray predicted = head.apply(NDArrays.concat(new NDList(rows), 0)).toType(DataType.FLOAT32, false);
-        return Losses.region(predicted, m.create(flat, new Shape(targets.size(), 4)));
+        return new HeadInputs(NDArrays.concat(new NDList(rows), 0), m.create(flat, new Shape(kept.size(), width)));
     }
 
     /** Clips the global gradient norm; false (and gradients zeroed) when it is not finite. */
@@ -278,8 +349,9 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * Writes a checkpoint loadable by {@code LlavaModel.load}: config.json, model.safetensors (LoRA merged when
-     * {@code mergeLora}, else the base weights plus {@value #ADAPTER_FILE}), heads.safetensors, and the optimizer
-     * and trainer state for {@link #resume}. Files other than these (tokenizer, unimllm.json) are the caller's.
+     * {@code mergeLora}, else the base weights plus {@value #ADAPTER_FILE}), heads.safetensors (region and
+     * mask-prompt heads, whichever exist), and the optimizer and trainer state for {@link #resume}. Files other than
+     * these (tokenizer, unimllm.json) are the caller's.
      */
     public void save(Path dir, boolean mergeLora) {
         save(dir, mergeLora, true);
@@ -299,8 +371,15 @@ public final class Trainer implements AutoCloseable {
             if (lora != null && !mergeLora) {
                 write(dir.resolve(ADAPTER_FILE), lora.parameters(), "");
             }
+            Map<String, NDArray> heads = new LinkedHashMap<>();
             if (head != null) {
-                write(dir.resolve(RegionHead.FILE), head.parameters(), "");
+                heads.putAll(head.parameters());
+            }
+            if (maskHead != null) {
+                heads.putAll(maskHead.parameters());
+            }
+            if (!heads.isEmpty()) {
+                write(dir.resolve(RegionHead.FILE), heads, "");
             }
             ConfigWriter.write(model.config(), dir);
             if (!optimizerState) {

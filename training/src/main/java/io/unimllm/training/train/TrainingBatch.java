@@ -9,10 +9,13 @@ package io.unimllm.training.train;
  * @param pixels {@code [B][C*H*W]} normalised pixel values, one image per row, or null for text-only batches
  * @param regionTargets {@code [B][4]} normalised {@code x1,y1,x2,y2} targets of the region head, or null rows where
  *     a sample has none (null altogether when no sample has one)
- * @param regionTokenIndex {@code [B]} position whose last-layer hidden state feeds the region head, -1 for none
+ * @param regionTokenIndex {@code [B]} position (the answer's task token) whose last-layer hidden state feeds the task
+ *     heads (region and mask-prompt), -1 for none
+ * @param pointTargets {@code [B][2]} normalised {@code x,y} targets of the mask-prompt head (a point inside the target
+ *     mask), or null rows where a sample has no mask (null altogether when no sample has one)
  */
 public record TrainingBatch(long[][] inputIds, int[][] labels, float[][] pixels, float[][] regionTargets,
-        int[] regionTokenIndex) {
+        int[] regionTokenIndex, float[][] pointTargets) {
     /** Ignored label value. */
     public static final int IGNORE = -100;
 
@@ -34,6 +37,15 @@ public record TrainingBatch(long[][] inputIds, int[][] labels, float[][] pixels,
         if (regionTokenIndex != null && regionTokenIndex.length != b) {
             throw new IllegalArgumentException("regionTokenIndex has " + regionTokenIndex.length + " rows");
         }
+        if (pointTargets != null && pointTargets.length != b) {
+            throw new IllegalArgumentException("pointTargets has " + pointTargets.length + " rows");
+        }
+    }
+
+    /** A batch without mask-prompt targets. */
+    public TrainingBatch(long[][] inputIds, int[][] labels, float[][] pixels, float[][] regionTargets,
+            int[] regionTokenIndex) {
+        this(inputIds, labels, pixels, regionTargets, regionTokenIndex, null);
     }
 
     /** Batch size. */

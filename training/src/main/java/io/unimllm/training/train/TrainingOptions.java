@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  * @param lora LoRA adapters to insert on the decoder, or null
  * @param regionHead train a TPO-style region head jointly with the language loss
  * @param regionLossWeight weight of the region loss in the total
+ * @param maskPromptHead train a TPO-style mask-prompt head (a point inside the target mask) jointly
+ * @param maskPromptLossWeight weight of the point loss in the total
  * @param schedule learning-rate schedule in optimizer steps
  * @param weightDecay decoupled weight decay of AdamW (matrices only)
  * @param clipNorm global gradient-norm clip (0: none)
@@ -20,8 +22,8 @@ import java.util.regex.Pattern;
  * @param seed seed of every random choice the trainer makes (adapter and head initialisation)
  */
 public record TrainingOptions(String name, List<String> trainable, LoraConfig lora, boolean regionHead,
-        double regionLossWeight, LrSchedule schedule, double weightDecay, double clipNorm, int accumulation,
-        long seed) {
+        double regionLossWeight, boolean maskPromptHead, double maskPromptLossWeight, LrSchedule schedule,
+        double weightDecay, double clipNorm, int accumulation, long seed) {
 
     /** Validates and copies. */
     public TrainingOptions {
@@ -29,8 +31,10 @@ public record TrainingOptions(String name, List<String> trainable, LoraConfig lo
         for (String p : trainable) {
             Pattern.compile(p);
         }
-        if (accumulation < 1 || clipNorm < 0 || weightDecay < 0 || regionLossWeight < 0) {
-            throw new IllegalArgumentException("accumulation >= 1, clipNorm, weightDecay, regionLossWeight >= 0");
+        if (accumulation < 1 || clipNorm < 0 || weightDecay < 0 || regionLossWeight < 0
+                || maskPromptLossWeight < 0) {
+            throw new IllegalArgumentException(
+                    "accumulation >= 1, clipNorm, weightDecay, regionLossWeight, maskPromptLossWeight >= 0");
         }
     }
 
@@ -56,6 +60,8 @@ public record TrainingOptions(String name, List<String> trainable, LoraConfig lo
         private LoraConfig lora;
         private boolean regionHead;
         private double regionLossWeight = 1.0;
+        private boolean maskPromptHead;
+        private double maskPromptLossWeight = 1.0;
         private double lr = 1e-3;
         private int warmup = 10;
         private int steps = 100;
@@ -85,6 +91,13 @@ public record TrainingOptions(String name, List<String> trainable, LoraConfig lo
         public Builder regionHead(double weight) {
             this.regionHead = true;
             this.regionLossWeight = weight;
+            return this;
+        }
+
+        /** Trains a mask-prompt head (point inside the target mask) with the given loss weight. */
+        public Builder maskPromptHead(double weight) {
+            this.maskPromptHead = true;
+            this.maskPromptLossWeight = weight;
             return this;
         }
 
@@ -122,8 +135,9 @@ public record TrainingOptions(String name, List<String> trainable, LoraConfig lo
 
         /** Builds the options. */
         public TrainingOptions build() {
-            return new TrainingOptions(name, trainable, lora, regionHead, regionLossWeight,
-                    new LrSchedule(lr, warmup, steps, minLrRatio), weightDecay, clipNorm, accumulation, seed);
+            return new TrainingOptions(name, trainable, lora, regionHead, regionLossWeight, maskPromptHead,
+                    maskPromptLossWeight, new LrSchedule(lr, warmup, steps, minLrRatio), weightDecay, clipNorm,
+                    accumulation, seed);
         }
     }
 }

@@ -68,6 +68,13 @@ class TrainerTest {
         return new TrainingBatch(ids, labels, px, boxes, new int[] {6, -1});
     }
 
+    /** {@link #batch(long)} with point targets of the mask-prompt head at both rows' position 6. */
+    static TrainingBatch batchWithPoints(long seed) {
+        TrainingBatch b = batch(seed);
+        return new TrainingBatch(b.inputIds(), b.labels(), b.pixels(), b.regionTargets(), new int[] {6, 6},
+                new float[][] {{0.8f, 0.25f}, {0.15f, 0.7f}});
+    }
+
     private static Map<String, float[]> snapshot(Map<String, NDArray> params) {
         Map<String, float[]> s = new HashMap<>();
         params.forEach((k, v) -> s.put(k, v.toFloatArray()));
@@ -109,8 +116,9 @@ class TrainerTest {
                 Trainer trainer = new Trainer(model, Stages.multiTask(2).schedule(1e-2, 0, 10).build(), base)) {
             Map<String, float[]> before = snapshot(model.parameters());
             Map<String, float[]> adaptersBefore = snapshot(trainer.trainable());
-            trainer.step(batch(3));
-            trainer.step(batch(3));
+            // both task heads need a target in the batch to receive a gradient
+            trainer.step(batchWithPoints(3));
+            trainer.step(batchWithPoints(3));
             Map<String, float[]> after = snapshot(model.parameters());
             for (String name : before.keySet()) {
                 boolean changed = !java.util.Arrays.equals(before.get(name), after.get(name));
@@ -118,7 +126,7 @@ class TrainerTest {
             }
             Map<String, float[]> adaptersAfter = snapshot(trainer.trainable());
             assertThat(adaptersAfter.keySet()).anyMatch(n -> n.endsWith("q_proj.lora_B.weight"))
-                    .anyMatch(n -> n.startsWith("region_head."));
+                    .anyMatch(n -> n.startsWith("region_head.")).anyMatch(n -> n.startsWith("mask_prompt_head."));
             for (String name : adaptersAfter.keySet()) {
                 assertThat(java.util.Arrays.equals(adaptersBefore.get(name), adaptersAfter.get(name))).as(name)
                         .isFalse();
@@ -174,6 +182,68 @@ class TrainerTest {
         }
         for (int i = 0; i < 4; i++) {
             assertThat(resumed[i]).as("step %d", i).isCloseTo(straight[i], within(1e-4));
+        }
+    }
+
+    @Test
+    void maskPromptHeadTrainsJointlyAndLowersThePointLossOnAFixedBatch() {
+        TrainingOptions options = TrainingOptions.builder("heads").train("multi_modal_projector\\..*")
+                .maskPromptHead(1.0).schedule(3e-2, 0, 50).build();
+        try (LlavaModel model = LlavaModel.load(base); Trainer trainer = new Trainer(model, options, base)) {
+            TrainingBatch b = batchWithPoints(20);
+            assertThat(trainer.trainable().keySet()).contains("mask_prompt_head.fc1.weight",
+                    "mask_prompt_head.fc2.bias");
+            Map<String, float[]> headBefore = snapshot(trainer.maskPromptHead().orElseThrow().parameters());
+            double before = trainer.pointLoss(b);
+            Trainer.StepResult first = trainer.step(b);
+            assertThat(first.pointLoss()).isCloseTo(before, within(1e-4));
+            assertThat(first.loss()).isCloseTo(first.lmLoss() + first.pointLoss(), within(1e-3));
+            Map<String, float[]> headAfter = snapshot(trainer.maskPromptHead().orElseThrow().parameters());
+            for (String name : headBefore.keySet()) {
+                assertThat(java.util.Arrays.equals(headBefore.get(name), headAfter.get(name))).as(name).isFalse();
+            }
+            for (int i = 0; i < 9; i++) {
+                trainer.step(b);
+            }
+            assertThat(trainer.pointLoss(b)).isLessThan(before * 0.7);
+        }
+    }
+
+    @Test
+    void headsFileKeepsBothHeadsAndARegionOnlyCheckpointGainsAFreshMaskHead() throws Exception {
+        Path regionOnly = tmp.resolve("region-only");
+        TrainingOptions regionStage = TrainingOptions.builder("region").train("multi_modal_projector\\..*")
+                .regionHead(1.0).schedule(1e-2, 0, 10).build();
+        Map<String, float[]> regionSaved;
+        try (LlavaModel model = LlavaModel.load(base); Trainer trainer = new Trainer(model, regionStage, base)) {
+            trainer.step(batch(6));
+            assertThat(trainer.maskPromptHead()).isEmpty();
+            regionSaved = snapshot(trainer.regionHead().orElseThrow().parameters());
+            trainer.save(regionOnly, true);
+        }
+        assertThat(Trainer.readFloats(regionOnly.resolve("heads.safetensors")).keySet())
+                .allMatch(n -> n.startsWith("region_head."));
+
+        Path both = tmp.resolve("both-heads");
+        Map<String, float[]> maskSaved;
+        try (LlavaModel model = LlavaModel.load(regionOnly);
+                Trainer trainer = new Trainer(model, Stages.fromScratch().schedule(1e-2, 0, 10).build(), regionOnly)) {
+            // the region head is the saved one, the mask-prompt head is new
+            Map<String, float[]> region = snapshot(trainer.regionHead().orElseThrow().parameters());
+            regionSaved.forEach((k, v) -> assertThat(region.get(k)).as(k).containsExactly(v));
+            assertThat(trainer.maskPromptHead()).isPresent();
+            trainer.step(batchWithPoints(7));
+            maskSaved = snapshot(trainer.maskPromptHead().orElseThrow().parameters());
+            trainer.save(both, true);
+        }
+        assertThat(Trainer.readFloats(both.resolve("heads.safetensors")).keySet())
+                .anyMatch(n -> n.startsWith("region_head.")).anyMatch(n -> n.startsWith("mask_prompt_head."));
+        // a stage that trains no head still loads both and writes them back unchanged
+        try (LlavaModel model = LlavaModel.load(both);
+                Trainer trainer = new Trainer(model, Stages.alignment().schedule(1e-2, 0, 10).build(), both)) {
+            Map<String, float[]> mask = snapshot(trainer.maskPromptHead().orElseThrow().parameters());
+            maskSaved.forEach((k, v) -> assertThat(mask.get(k)).as(k).containsExactly(v));
+            assertThat(trainer.trainable().keySet()).noneMatch(n -> n.contains("_head."));
         }
     }
 }

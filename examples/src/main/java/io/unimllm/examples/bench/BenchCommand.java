@@ -99,18 +99,15 @@ public final class BenchCommand implements Callable<Integer> {
                     m.parameterCount() / 1e6, weightBytes / 1e6, m.dtype(), m.device(), JniUtils.getNumThreads());
             out.printf(Locale.ROOT, "weights read per decoded token: %.0f MB%n", perTokenBytes / 1e6);
             Generator gen = new Generator(m);
-            List<String> rows = new ArrayList<>();
+            List<String> rows;
             try (Probe probe = new Probe(m.device())) {
-                for (int batch : batches) {
-                    rows.add(measure(m, gen, batch, probe, perTokenBytes));
-                }
+                rows = measure(m, gen, probe, perTokenBytes);
             }
-            out.printf(Locale.ROOT, "bandwidth probe: %dx%d fp32 matrix-vector product through libtorch, measured "
-                    + "before every decode run%n", probeSize, probeSize);
+            out.println(rows.remove(0));
             out.println();
-            out.println("| batch | prefill tok/s | decode tok/s (all rows) | decode ms/step | probe GB/s | "
-                    + "bandwidth limit tok/s | % of limit |");
-            out.println("|---|---|---|---|---|---|---|");
+            out.printf(Locale.ROOT, "| batch | prefill tok/s | decode tok/s (all rows) | decode ms/step | "
+                    + "steps/s as %% of the limit | decode vs batch %d |%n", batches.get(0));
+            out.println("|---|---|---|---|---|---|");
             rows.forEach(out::println);
             overhead(m, gen, out);
         }
@@ -179,41 +176,59 @@ public final class BenchCommand implements Callable<Integer> {
         return ps;
     }
 
-    /** One table row; the % of limit is the median over runs of each run's decode rate over its own probe's limit. */
-    private String measure(LlavaModel m, Generator gen, int batch, Probe probe, long perTokenBytes) {
+    /**
+     * The throughput table. Runs are interleaved: each round takes a bandwidth probe, then one generation per batch
+     * size, so that the % of the limit (each batch-1 run against its own probe) and the batch-n / batch-1 ratio
+     * (within a round) compare measurements taken seconds apart; medians over rounds.
+     */
+    private List<String> measure(LlavaModel m, Generator gen, Probe probe, long perTokenBytes) {
         GenerationConfig cfg = GenerationConfig.builder().maxNewTokens(newTokens).ignoreEos(true).build();
-        List<Prompt> ps = prompts(batch, m.config().text().vocabSize(), 42 + batch);
-        double[] prefill = new double[runs];
-        double[] decode = new double[runs];
-        double[] stepMs = new double[runs];
+        int n = batches.size();
+        double[][] prefill = new double[n][runs];
+        double[][] decode = new double[n][runs];
+        double[][] stepMs = new double[n][runs];
+        double[][] ofLimit = new double[n][runs];
+        double[][] vsFirst = new double[n][runs];
         double[] gbs = new double[runs];
-        double[] ofLimit = new double[runs];
         for (int i = -warmup; i < runs; i++) {
             double bw = probe.gbs(5);
-            List<GenerationResult> res = gen.generate(ps, cfg, (row, t) -> true);
-            GenerationTimings t = res.get(0).timings();
-            if (i >= 0) {
-                prefill[i] = batch * (double) t.prefillTokens() / seconds(t.prefill());
-                decode[i] = batch * (double) t.decodeSteps() / seconds(t.decode());
-                stepMs[i] = seconds(t.decode()) * 1e3 / t.decodeSteps();
-                gbs[i] = bw;
-                // a step reads the weights once whatever the batch: the limit is on steps, times the rows per step
-                ofLimit[i] = stepMs[i] <= 0 ? 0 : (perTokenBytes / (bw * 1e9)) / (stepMs[i] / 1e3);
+            for (int j = 0; j < n; j++) {
+                int batch = batches.get(j);
+                List<Prompt> ps = prompts(batch, m.config().text().vocabSize(), 42 + batch);
+                GenerationTimings t = gen.generate(ps, cfg, (row, tok) -> true).get(0).timings();
+                if (i >= 0) {
+                    prefill[j][i] = batch * (double) t.prefillTokens() / seconds(t.prefill());
+                    decode[j][i] = batch * (double) t.decodeSteps() / seconds(t.decode());
+                    stepMs[j][i] = seconds(t.decode()) * 1e3 / t.decodeSteps();
+                    // a step reads the weights once whatever the batch: this is the fraction of the step-rate limit
+                    ofLimit[j][i] = (perTokenBytes / (bw * 1e9)) / (stepMs[j][i] / 1e3);
+                    vsFirst[j][i] = decode[j][i] / decode[0][i];
+                    gbs[i] = bw;
+                }
             }
         }
-        Stats p = Stats.of(prefill);
-        Stats d = Stats.of(decode);
-        Stats s = Stats.of(stepMs);
-        Stats g = Stats.of(gbs);
-        Stats r = Stats.of(ofLimit);
-        double limit = batch * g.median() * 1e9 / perTokenBytes;
-        jsonLines.add(String.format(Locale.ROOT, "{\"runtime\":\"unimllm\",\"batch\":%d,\"prefill_tok_s\":%.2f,"
-                + "\"decode_tok_s\":%.2f,\"decode_ms_per_step\":%.3f,\"probe_gb_s\":%.2f,\"bytes_per_token\":%d,"
-                + "\"limit_tok_s\":%.2f,\"fraction_of_limit\":%.3f,\"prompt_tokens\":%d,\"new_tokens\":%d,"
-                + "\"runs\":%d}", batch, p.median(), d.median(), s.median(), g.median(), perTokenBytes, limit,
-                r.median(), promptTokens, newTokens, runs));
-        return String.format(Locale.ROOT, "| %d | %.0f | %.1f | %.2f | %.1f | %.1f | %.0f%% |", batch, p.median(),
-                d.median(), s.median(), g.median(), limit, 100 * r.median());
+        double probeGbs = Stats.of(gbs).median();
+        double limit = probeGbs * 1e9 / perTokenBytes;
+        List<String> rows = new ArrayList<>();
+        for (int j = 0; j < n; j++) {
+            int batch = batches.get(j);
+            double p = Stats.of(prefill[j]).median();
+            double d = Stats.of(decode[j]).median();
+            double s = Stats.of(stepMs[j]).median();
+            double r = Stats.of(ofLimit[j]).median();
+            double x = Stats.of(vsFirst[j]).median();
+            jsonLines.add(String.format(Locale.ROOT, "{\"runtime\":\"unimllm\",\"batch\":%d,\"prefill_tok_s\":%.2f,"
+                    + "\"decode_tok_s\":%.2f,\"decode_ms_per_step\":%.3f,\"probe_gb_s\":%.2f,\"bytes_per_token\":%d,"
+                    + "\"step_limit_per_s\":%.2f,\"fraction_of_step_limit\":%.3f,\"decode_vs_batch_%d\":%.3f,"
+                    + "\"prompt_tokens\":%d,\"new_tokens\":%d,\"runs\":%d}", batch, p, d, s, probeGbs, perTokenBytes,
+                    limit, r, batches.get(0), x, promptTokens, newTokens, runs));
+            rows.add(String.format(Locale.ROOT, "| %d | %.0f | %.1f | %.2f | %.0f%% | %.2fx |", batch, p, d, s,
+                    100 * r, x));
+        }
+        rows.add(0, String.format(Locale.ROOT, "bandwidth probe (%dx%d fp32 matrix-vector product through libtorch, "
+                + "before every round): median %.1f GB/s -> at most %.1f decode steps/s (tokens/s at batch 1)",
+                probeSize, probeSize, probeGbs, limit));
+        return rows;
     }
 
     /**

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.unimllm.Response;
 import io.unimllm.UnifiedMllm;
-import io.unimllm.examples.eval.EvaluationReport;
-import io.unimllm.examples.eval.ShapesEvaluation;
+import io.unimllm.training.eval.EvaluationReport;
+import io.unimllm.training.eval.ShapesEvaluation;
 import io.unimllm.router.TaskResult;
 import io.unimllm.router.TaskStatus;
+import io.unimllm.training.data.DatasetWriter;
 import io.unimllm.training.world.Phrasings;
 import io.unimllm.training.world.Sample;
 import io.unimllm.training.world.WorldGenerator;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole path on the model the repository ships (models/shapes-tiny): instruction and image in, task tokens and
@@ -89,5 +91,15 @@ class ShippedModelEndToEndTest {
         assertThat(r.taskAccuracy()).as("task-token accuracy").isGreaterThanOrEqualTo(ShippedModelBar.TASK_ACCURACY);
         assertThat(r.boxIou50()).as("box IoU >= 0.5").isGreaterThanOrEqualTo(ShippedModelBar.BOX_IOU_50);
         assertThat(r.answerAccuracy()).as("plain answers").isGreaterThanOrEqualTo(ShippedModelBar.ANSWER_ACCURACY);
+    }
+
+    @Test
+    void evaluationOfAJsonlExportScoresAsTheGeneratedSamples(@TempDir Path dir) {
+        Path jsonl = DatasetWriter.write(dir, "test", new WorldGenerator(48, Phrasings.TEST, 2028).next(20));
+        EvaluationReport generated = ShapesEvaluation.run(mllm, true, 20, 2028, null);
+        EvaluationReport read = ShapesEvaluation.run(mllm, jsonl, 0, null);
+        assertThat(read.samples()).isEqualTo(20);
+        assertThat(read.markdown().replaceAll("wall time \\| \\d+", ""))
+                .isEqualTo(generated.markdown().replaceAll("wall time \\| \\d+", ""));
     }
 }

@@ -1,22 +1,30 @@
 package io.unimllm.examples;
 
 import io.unimllm.UnifiedMllm;
-import io.unimllm.examples.eval.EvaluationReport;
-import io.unimllm.examples.eval.ShapesEvaluation;
+import io.unimllm.training.data.JsonlDatasetReader;
+import io.unimllm.training.eval.EvaluationReport;
+import io.unimllm.training.eval.ShapesEvaluation;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.IntConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Evaluates a shapes-world checkpoint and prints the metrics table. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluate the shapes model on held-out phrasings: task, box, mask, edit and answer metrics.")
+        description = "Evaluate the shapes model on held-out phrasings (or a JSON Lines dataset): task, box, mask, edit "
+                + "and answer metrics.")
 public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "models/shapes-tiny", description = "checkpoint (default ${DEFAULT-VALUE})")
     Path model;
 
-    @Option(names = "--samples", defaultValue = "200", description = "samples (default ${DEFAULT-VALUE})")
+    @Option(names = "--samples", defaultValue = "200", description = "samples (default ${DEFAULT-VALUE}; with --data, "
+            + "0 means every record)")
     int samples;
+
+    @Option(names = "--data", description = "evaluate the records of this JSON Lines dataset (a data.jsonl or its "
+            + "directory, e.g. the test part GenerateWorldData writes) instead of generated samples")
+    Path data;
 
     @Option(names = "--seed", defaultValue = "2026", description = "seed of the test split (default ${DEFAULT-VALUE})")
     long seed;
@@ -28,11 +36,14 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         try (UnifiedMllm mllm = UnifiedMllm.builder(model).loadOptions(Progress.loading()).build()) {
             System.err.println();
-            EvaluationReport r = ShapesEvaluation.run(mllm, !trainPhrasings, samples, seed, i -> {
-                if (i % 10 == 0 || i == samples) {
-                    System.err.printf("\r%s %d/%d", Progress.bar(i, samples), i, samples);
+            int total = data != null && samples <= 0 ? JsonlDatasetReader.readAll(data).size() : samples;
+            IntConsumer progress = i -> {
+                if (i % 10 == 0 || i == total) {
+                    System.err.printf("\r%s %d/%d", Progress.bar(i, total), i, total);
                 }
-            });
+            };
+            EvaluationReport r = data != null ? ShapesEvaluation.run(mllm, data, total, progress)
+                    : ShapesEvaluation.run(mllm, !trainPhrasings, samples, seed, progress);
             System.err.println();
             System.out.print(r.markdown());
         }

@@ -6,6 +6,7 @@ import io.unimllm.geometry.Mask;
 import io.unimllm.tokenizer.ChatTemplate;
 import io.unimllm.tokenizer.UnimllmTokenizer;
 import io.unimllm.training.train.TrainingBatch;
+import io.unimllm.training.world.Sample;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,8 @@ import java.util.List;
  * the image placeholder expanded to the model's image-sequence length, the answer plus EOS as the only supervised
  * tokens (labels -100 elsewhere), right padding, and, at the answer's task token, the region head's target (first box,
  * normalised) and the mask-prompt head's target (a point inside the target mask, see {@link MaskPointTarget}).
+ * Examples come from the generated world ({@link Example#of(Sample)}) or from a JSON Lines dataset
+ * ({@link Example#of(DatasetRecord)}).
  */
 public final class Batcher {
     private final UnimllmTokenizer tokenizer;
@@ -52,6 +55,21 @@ public final class Batcher {
         /** An example without a target mask. */
         public Example(BufferedImage image, String instruction, String answer, Box regionTarget) {
             this(image, instruction, answer, regionTarget, null);
+        }
+
+        /** A generated world sample: its rendered scene, first target box and target mask. */
+        public static Example of(Sample s) {
+            return new Example(s.scene().render(), s.instruction(), s.answer(),
+                    s.boxes().isEmpty() ? null : s.boxes().get(0), s.mask().orElse(null));
+        }
+
+        /**
+         * A record of a JSON Lines dataset ({@link JsonlDatasetReader}): its image, the first user turn without the
+         * {@code <image>} line, the last assistant turn, the first box and the first mask (files are read here).
+         */
+        public static Example of(DatasetRecord r) {
+            return new Example(r.loadImage(), r.instruction(), r.assistantContent(),
+                    r.boxes().isEmpty() ? null : r.boxes().get(0), r.masks().isEmpty() ? null : r.loadMask(0));
         }
     }
 

@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.unimllm.geometry.Box;
 import io.unimllm.geometry.Mask;
-import io.unimllm.training.world.synth.Sample;
-import io.unimllm.training.world.synth.WorldSplit;
+import io.unimllm.training.world.Phrasings;
+import io.unimllm.training.world.Sample;
+import io.unimllm.training.world.WorldGenerator;
 import java.awt.image.BufferedImage;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -14,17 +15,19 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
- * Writes world samples as a JSON Lines dataset: {@code data.jsonl} plus {@code images/ID.png},
- * {@code masks/ID_K.png} (grey 0/255) and {@code edited/ID.png}, all paths in the jsonl relative to its directory.
+ * Writes samples of the world ({@link WorldGenerator}) as a JSON Lines dataset: {@code data.jsonl} plus
+ * {@code images/ID.png}, {@code masks/ID_0.png} (grey 0/255) and {@code edited/ID.png}, all paths in the jsonl relative
+ * to its directory. Ids are {@code PREFIX-000000}, {@code PREFIX-000001}, ... in sample order.
  *
  * <p>One line per sample: {@code {"id", "image", "conversation": [{"role":"user","content":"<image>\n..."},
- * {"role":"assistant","content":"..."}], "boxes": [[x1,y1,x2,y2]], "masks": [...], "edited": "...", "task": "..."}}.
+ * {"role":"assistant","content":"..."}], "boxes": [[x1,y1,x2,y2]], "masks": [...], "edited": "...", "task": "..."}};
+ * {@code masks} (segment, recolour, remove: the target's mask, parallel to its one box) and {@code edited} (recolour,
+ * remove) only where the sample has them, {@code task} is {@link Phrasings.Task#id()}.
  */
 public final class DatasetWriter {
     /** Name of the jsonl file inside a dataset directory. */
@@ -34,17 +37,18 @@ public final class DatasetWriter {
     private DatasetWriter() {
     }
 
-    /** Writes {@code samples} to {@code dir} (created if needed) and returns the path of {@code data.jsonl}. */
-    public static Path write(Path dir, Stream<Sample> samples) {
+    /** Writes {@code samples} to {@code dir} (created if needed), ids {@code idPrefix-NNNNNN}; returns data.jsonl. */
+    public static Path write(Path dir, String idPrefix, Iterable<Sample> samples) {
         try {
             Files.createDirectories(dir.resolve("images"));
             Files.createDirectories(dir.resolve("masks"));
             Files.createDirectories(dir.resolve("edited"));
             Path jsonl = dir.resolve(DATA_FILE);
             try (BufferedWriter out = Files.newBufferedWriter(jsonl, StandardCharsets.UTF_8)) {
-                Iterator<Sample> it = samples.iterator();
-                while (it.hasNext()) {
-                    out.write(JSON.writeValueAsString(record(dir, it.next())));
+                int index = 0;
+                for (Sample s : samples) {
+                    out.write(JSON.writeValueAsString(record(dir, String.format(Locale.ROOT, "%s-%06d", idPrefix,
+                            index++), s)));
                     out.write('\n');
                 }
             }
@@ -55,48 +59,51 @@ public final class DatasetWriter {
     }
 
     /**
-     * Writes the three parts of {@code split} to {@code root/train}, {@code root/validation} and {@code root/test}.
+     * Writes a train / validation / test split of the world to {@code root/train}, {@code root/validation} and
+     * {@code root/test}. Train and validation use the training phrasings with different scenes, test only the
+     * held-out phrasings; each part has its own seed derived from {@code seed} ({@code 3 seed}, {@code 3 seed + 1},
+     * {@code 3 seed + 2}), so changing one part's size does not change another's samples.
      *
      * @return the three {@code data.jsonl} paths in that order
      */
-    public static List<Path> writeSplit(Path root, WorldSplit split) {
-        return List.of(write(root.resolve("train"), split.train()),
-                write(root.resolve("validation"), split.validation()), write(root.resolve("test"), split.test()));
+    public static List<Path> writeSplit(Path root, int imageSize, int maxShapes, long seed, int trainCount,
+            int validationCount, int testCount) {
+        if (trainCount < 0 || validationCount < 0 || testCount < 0) {
+            throw new IllegalArgumentException("split sizes must be >= 0: " + trainCount + "/" + validationCount
+                    + "/" + testCount);
+        }
+        return List.of(
+                write(root.resolve("train"), "train",
+                        new WorldGenerator(imageSize, maxShapes, Phrasings.TRAIN, seed * 3).next(trainCount)),
+                write(root.resolve("validation"), "val",
+                        new WorldGenerator(imageSize, maxShapes, Phrasings.TRAIN, seed * 3 + 1).next(validationCount)),
+                write(root.resolve("test"), "test",
+                        new WorldGenerator(imageSize, maxShapes, Phrasings.TEST, seed * 3 + 2).next(testCount)));
     }
 
-    /** Writes a list of samples; see {@link #write(Path, Stream)}. */
-    public static Path write(Path dir, Iterable<Sample> samples) {
-        Stream.Builder<Sample> b = Stream.builder();
-        samples.forEach(b);
-        return write(dir, b.build());
-    }
-
-    private static ObjectNode record(Path dir, Sample s) throws IOException {
+    private static ObjectNode record(Path dir, String id, Sample s) throws IOException {
         ObjectNode o = JSON.createObjectNode();
-        o.put("id", s.id());
-        String image = "images/" + s.id() + ".png";
-        png(s.image(), dir.resolve(image));
+        o.put("id", id);
+        String image = "images/" + id + ".png";
+        png(s.scene().render(), dir.resolve(image));
         o.put("image", image);
         ArrayNode conv = o.putArray("conversation");
         conv.addObject().put("role", "user").put("content", Message.IMAGE_PLACEHOLDER + "\n" + s.instruction());
         conv.addObject().put("role", "assistant").put("content", s.answer());
-        if (!s.truth().boxes().isEmpty()) {
+        if (!s.boxes().isEmpty()) {
             ArrayNode boxes = o.putArray("boxes");
-            for (Box b : s.truth().boxes()) {
+            for (Box b : s.boxes()) {
                 boxes.addArray().add(b.x1()).add(b.y1()).add(b.x2()).add(b.y2());
             }
         }
-        if (!s.truth().masks().isEmpty()) {
-            ArrayNode masks = o.putArray("masks");
-            for (int k = 0; k < s.truth().masks().size(); k++) {
-                String m = "masks/" + s.id() + "_" + k + ".png";
-                png(maskImage(s.truth().masks().get(k)), dir.resolve(m));
-                masks.add(m);
-            }
+        if (s.mask().isPresent()) {
+            String m = "masks/" + id + "_0.png";
+            png(maskImage(s.mask().get()), dir.resolve(m));
+            o.putArray("masks").add(m);
         }
-        if (s.truth().editedImage().isPresent()) {
-            String e = "edited/" + s.id() + ".png";
-            png(s.truth().editedImage().get(), dir.resolve(e));
+        if (s.edited().isPresent()) {
+            String e = "edited/" + id + ".png";
+            png(s.edited().get(), dir.resolve(e));
             o.put("edited", e);
         }
         o.put("task", s.task().id());

@@ -1,22 +1,28 @@
 package io.unimllm.training.data;
 
-import io.unimllm.training.world.synth.WorldConfig;
-import io.unimllm.training.world.synth.WorldSplit;
+import io.unimllm.training.world.WorldGenerator;
+import io.unimllm.training.world.WorldTokenizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Command line: writes a world split and its tokenizer.
+ * Command line: writes a split of the world ({@link WorldGenerator}, the one the shipped model learns) and its
+ * tokenizer.
  *
- * <pre>GenerateWorldData OUT_DIR [--seed 42] [--train 2000] [--val 200] [--test 500] [--size 64]</pre>
+ * <pre>GenerateWorldData OUT_DIR [--seed 42] [--train 2000] [--val 200] [--test 500] [--size 48] [--shapes 3]</pre>
  *
  * produces {@code OUT_DIR/train}, {@code OUT_DIR/validation}, {@code OUT_DIR/test} (each a {@code data.jsonl} with
- * its PNGs) and {@code OUT_DIR/tokenizer} ({@code tokenizer.json}, {@code tokenizer_config.json}).
+ * its PNGs, see {@link DatasetWriter#writeSplit}) and {@code OUT_DIR/tokenizer} (the {@link WorldTokenizer}'s
+ * {@code tokenizer.json}, {@code tokenizer_config.json}).
  */
 public final class GenerateWorldData {
-    private static final Set<String> OPTIONS = Set.of("--seed", "--train", "--val", "--test", "--size");
+    private static final Set<String> OPTIONS = Set.of("--seed", "--train", "--val", "--test", "--size",
+            "--shapes");
 
     private GenerateWorldData() {
     }
@@ -30,10 +36,10 @@ public final class GenerateWorldData {
     public static Path run(String... args) {
         if (args.length == 0 || args[0].startsWith("--")) {
             throw new IllegalArgumentException("usage: GenerateWorldData OUT_DIR [--seed N] [--train N] [--val N] "
-                    + "[--test N] [--size PX]");
+                    + "[--test N] [--size PX] [--shapes N]");
         }
         Map<String, Long> opt = new HashMap<>(Map.of("--seed", 42L, "--train", 2000L, "--val", 200L, "--test", 500L,
-                "--size", 64L));
+                "--size", 48L, "--shapes", (long) WorldGenerator.DEFAULT_MAX_SHAPES));
         for (int i = 1; i < args.length; i += 2) {
             if (!OPTIONS.contains(args[i]) || i + 1 >= args.length) {
                 throw new IllegalArgumentException("unknown option or missing value at '" + args[i] + "'; options: "
@@ -46,11 +52,15 @@ public final class GenerateWorldData {
             }
         }
         Path out = Path.of(args[0]);
-        WorldConfig config = WorldConfig.builder().imageSize(Math.toIntExact(opt.get("--size"))).build();
-        WorldSplit split = WorldSplit.generate(config, opt.get("--seed"), Math.toIntExact(opt.get("--train")),
-                Math.toIntExact(opt.get("--val")), Math.toIntExact(opt.get("--test")));
-        DatasetWriter.writeSplit(out, split);
-        WorldTokenizerBuilder.forWorld().write(out.resolve("tokenizer"));
+        DatasetWriter.writeSplit(out, Math.toIntExact(opt.get("--size")), Math.toIntExact(opt.get("--shapes")),
+                opt.get("--seed"), Math.toIntExact(opt.get("--train")), Math.toIntExact(opt.get("--val")),
+                Math.toIntExact(opt.get("--test")));
+        try {
+            Files.createDirectories(out.resolve("tokenizer"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + out.resolve("tokenizer"), e);
+        }
+        WorldTokenizer.write(out.resolve("tokenizer"));
         return out;
     }
 }

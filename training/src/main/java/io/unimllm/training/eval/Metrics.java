@@ -4,87 +4,73 @@ import io.unimllm.geometry.Box;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
-/** The per-sample metric functions. */
+/** The per-sample metric functions of {@link ShapesEvaluation}, and how they are aggregated. */
 public final class Metrics {
+    /** Largest per-channel difference (0..255) under which an edited pixel counts as right. */
+    public static final int EDIT_TOLERANCE = 32;
+
     private Metrics() {
     }
 
     /**
-     * Greedy one-to-one matching of predicted to target boxes by descending IoU (pairs with IoU 0 are not matched).
+     * Greedy matching in target order: each target takes the unused prediction of highest IoU, its IoU listed (0 when
+     * no prediction overlaps it or none is left). Spurious predictions cost nothing; missed targets count 0.
      *
-     * @return IoU of each matched pair, best first
+     * @return one IoU per target, in target order
      */
-    public static List<Double> matchBoxes(List<Box> predicted, List<Box> target) {
-        record Pair(int p, int t, double iou) {
-        }
-        List<Pair> pairs = new ArrayList<>();
-        for (int p = 0; p < predicted.size(); p++) {
-            for (int t = 0; t < target.size(); t++) {
-                double iou = predicted.get(p).iou(target.get(t));
-                if (iou > 0) {
-                    pairs.add(new Pair(p, t, iou));
+    public static List<Double> matchIous(List<Box> targets, List<Box> predicted) {
+        List<Double> out = new ArrayList<>();
+        boolean[] used = new boolean[predicted.size()];
+        for (Box t : targets) {
+            int best = -1;
+            double bestIou = 0;
+            for (int j = 0; j < predicted.size(); j++) {
+                double iou = used[j] ? -1 : predicted.get(j).iou(t);
+                if (iou > bestIou) {
+                    bestIou = iou;
+                    best = j;
                 }
             }
-        }
-        pairs.sort((a, b) -> Double.compare(b.iou, a.iou));
-        boolean[] usedP = new boolean[predicted.size()];
-        boolean[] usedT = new boolean[target.size()];
-        List<Double> out = new ArrayList<>();
-        for (Pair pr : pairs) {
-            if (!usedP[pr.p] && !usedT[pr.t]) {
-                usedP[pr.p] = true;
-                usedT[pr.t] = true;
-                out.add(pr.iou);
+            if (best >= 0) {
+                used[best] = true;
             }
+            out.add(bestIou);
         }
         return out;
     }
 
     /**
-     * Box IoU of one sample: the sum of matched IoUs over {@code max(#predicted, #target)}, so missed and spurious
-     * boxes count as 0; 1 when both lists are empty.
+     * Fraction of {@code want}'s pixels whose largest RGB channel difference to {@code got} is at most
+     * {@link #EDIT_TOLERANCE}; the images must have the same size.
      */
-    public static double boxIoU(List<Box> predicted, List<Box> target) {
-        int n = Math.max(predicted.size(), target.size());
-        return n == 0 ? 1.0 : matchBoxes(predicted, target).stream().mapToDouble(Double::doubleValue).sum() / n;
-    }
-
-    /**
-     * Box accuracy at IoU 0.5 of one sample: matched pairs with IoU >= 0.5 over {@code max(#predicted, #target)};
-     * 1 when both lists are empty.
-     */
-    public static double boxAccuracyAt50(List<Box> predicted, List<Box> target) {
-        int n = Math.max(predicted.size(), target.size());
-        return n == 0 ? 1.0 : matchBoxes(predicted, target).stream().filter(v -> v >= 0.5).count() / (double) n;
-    }
-
-    /**
-     * Fraction of pixels whose every RGB channel differs by at most {@code tolerance} levels between
-     * {@code predicted} and {@code expected}; 0 when the sizes differ.
-     */
-    public static double editPixelAccuracy(BufferedImage predicted, BufferedImage expected, int tolerance) {
-        if (predicted.getWidth() != expected.getWidth() || predicted.getHeight() != expected.getHeight()) {
-            return 0;
-        }
-        long ok = 0;
-        for (int y = 0; y < expected.getHeight(); y++) {
-            for (int x = 0; x < expected.getWidth(); x++) {
-                int a = predicted.getRGB(x, y), b = expected.getRGB(x, y);
-                boolean close = true;
-                for (int shift = 0; shift <= 16; shift += 8) {
-                    close &= Math.abs(((a >> shift) & 0xFF) - ((b >> shift) & 0xFF)) <= tolerance;
-                }
-                ok += close ? 1 : 0;
+    public static double pixelAccuracy(BufferedImage got, BufferedImage want) {
+        int ok = 0;
+        int n = want.getWidth() * want.getHeight();
+        for (int y = 0; y < want.getHeight(); y++) {
+            for (int x = 0; x < want.getWidth(); x++) {
+                int a = got.getRGB(x, y);
+                int b = want.getRGB(x, y);
+                int d = Math.max(Math.abs(((a >> 16) & 0xff) - ((b >> 16) & 0xff)),
+                        Math.max(Math.abs(((a >> 8) & 0xff) - ((b >> 8) & 0xff)), Math.abs((a & 0xff) - (b & 0xff))));
+                ok += d <= EDIT_TOLERANCE ? 1 : 0;
             }
         }
-        return ok / (double) (expected.getWidth() * expected.getHeight());
+        return ok / (double) n;
     }
 
-    /** Answer normal form for exact comparison: trimmed, lower case, whitespace runs collapsed, no final period. */
-    public static String normaliseAnswer(String s) {
-        String t = s.trim().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
-        return t.endsWith(".") ? t.substring(0, t.length() - 1).trim() : t;
+    /** A plain answer is right when it equals the target ignoring surrounding whitespace and case. */
+    public static boolean plainAnswerMatches(String got, String want) {
+        return got.strip().equalsIgnoreCase(want.strip());
+    }
+
+    /** The mean, NaN for no values. */
+    public static double mean(List<Double> v) {
+        return v.isEmpty() ? Double.NaN : v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    /** The fraction of values at or above {@code threshold}, NaN for no values. */
+    public static double fraction(List<Double> v, double threshold) {
+        return v.isEmpty() ? Double.NaN : v.stream().filter(x -> x >= threshold).count() / (double) v.size();
     }
 }

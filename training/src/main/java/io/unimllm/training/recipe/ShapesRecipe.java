@@ -118,8 +118,7 @@ public final class ShapesRecipe {
     public static List<Batcher.Example> examples(WorldGenerator world, int n) {
         List<Batcher.Example> out = new ArrayList<>(n);
         for (Sample s : world.next(n)) {
-            out.add(new Batcher.Example(s.scene().render(), s.instruction(), s.answer(),
-                    s.boxes().isEmpty() ? null : s.boxes().get(0), s.mask().orElse(null)));
+            out.add(Batcher.Example.of(s));
         }
         return out;
     }

@@ -14,7 +14,24 @@ public final class Phrasings {
     }
 
     /** Task kinds of the world. */
-    public enum Task { SEGMENT, DETECT, RECOLOUR, REMOVE, COUNT, COLOUR_OF, EXISTS }
+    public enum Task {
+        SEGMENT, DETECT, RECOLOUR, REMOVE, COUNT, COLOUR_OF, EXISTS;
+
+        /** Stable lower-case name used in dataset files ({@code "task"} field), e.g. {@code "colour_of"}. */
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The task whose {@link #id()} is {@code id}. */
+        public static Task fromId(String id) {
+            for (Task t : values()) {
+                if (t.id().equals(id)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("unknown task '" + id + "'");
+        }
+    }
 
     /** Training phrasings. */
     public static final Map<Task, List<String>> TRAIN = Map.of(

@@ -10,7 +10,8 @@ import java.util.SplittableRandom;
 
 /**
  * Generates the synthetic visual-instruction world: scenes of 1-3 shapes on varied backgrounds and instructions of
- * every {@link Phrasings.Task}, with answers in unimllm's token protocol. Deterministic under a seed; any size.
+ * every {@link Phrasings.Task}, with answers in unimllm's token protocol. Deterministic under a seed; any size (the
+ * shipped model uses 48 px) and, optionally, another largest shape count (default 3).
  *
  * <p>Boxes are written as integers in 1000 bins of the image ({@code floor(v / size * 1000)}, clamped to 0..999), x
  * first: {@code <task_seg>red circle</task><box>120,80,360,400</box>}.
@@ -19,7 +20,11 @@ public final class WorldGenerator {
     private static final Color[] BACKGROUNDS = {new Color(245, 245, 245), new Color(200, 200, 200),
         new Color(235, 225, 200), new Color(200, 225, 240), new Color(90, 90, 90)};
 
+    /** Largest number of shapes per scene unless told otherwise (what the shipped model was trained on). */
+    public static final int DEFAULT_MAX_SHAPES = 3;
+
     private final int size;
+    private final int maxShapes;
     private final Map<Phrasings.Task, List<String>> phrasings;
     private final SplittableRandom rnd;
 
@@ -29,9 +34,31 @@ public final class WorldGenerator {
      * @param seed random seed
      */
     public WorldGenerator(int size, Map<Phrasings.Task, List<String>> phrasings, long seed) {
+        this(size, DEFAULT_MAX_SHAPES, phrasings, seed);
+    }
+
+    /**
+     * @param size image side in pixels, at least 24
+     * @param maxShapes most shapes per scene, at least 1 (scenes draw 1..maxShapes; a crowded canvas may hold fewer)
+     * @param phrasings {@link Phrasings#TRAIN} or {@link Phrasings#TEST}
+     * @param seed random seed
+     */
+    public WorldGenerator(int size, int maxShapes, Map<Phrasings.Task, List<String>> phrasings, long seed) {
+        if (size < 24) {
+            throw new IllegalArgumentException("image size must be at least 24 px, got " + size);
+        }
+        if (maxShapes < 1) {
+            throw new IllegalArgumentException("maxShapes must be at least 1, got " + maxShapes);
+        }
         this.size = size;
+        this.maxShapes = maxShapes;
         this.phrasings = phrasings;
         this.rnd = new SplittableRandom(seed);
+    }
+
+    /** Image side in pixels. */
+    public int size() {
+        return size;
     }
 
     /** The next sample. */
@@ -56,7 +83,7 @@ public final class WorldGenerator {
     }
 
     Scene scene() {
-        int count = 1 + rnd.nextInt(3);
+        int count = 1 + rnd.nextInt(maxShapes);
         List<Shape> shapes = new ArrayList<>();
         int attempts = 0;
         while (shapes.size() < count && attempts++ < 200) {

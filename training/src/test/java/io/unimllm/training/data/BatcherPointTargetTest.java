@@ -30,11 +30,6 @@ class BatcherPointTargetTest {
         }
     }
 
-    private static Batcher.Example example(Sample s) {
-        return new Batcher.Example(s.scene().render(), s.instruction(), s.answer(),
-                s.boxes().isEmpty() ? null : s.boxes().get(0), s.mask().orElse(null));
-    }
-
     @Test
     void segmentAndEditSamplesGetAPointInsideTheirMaskAndPlainAnswersNone() {
         ShapesRecipe.initialise(dir, 3);
@@ -45,7 +40,8 @@ class BatcherPointTargetTest {
         try (UnimllmTokenizer tok = UnimllmTokenizer.load(dir)) {
             Batcher batcher = new Batcher(tok, ShapesRecipe.TEMPLATE,
                     new ImagePreprocessor(ImageProcessorConfig.load(dir, ShapesRecipe.IMAGE_SIZE)), 36, "<image>");
-            TrainingBatch b = batcher.batch(List.of(example(seg), example(remove), example(count)));
+            TrainingBatch b = batcher.batch(List.of(Batcher.Example.of(seg), Batcher.Example.of(remove),
+                    Batcher.Example.of(count)));
             assertThat(b.pointTargets()).isNotNull();
             for (int i = 0; i < 2; i++) {
                 Mask mask = (i == 0 ? seg : remove).mask().orElseThrow();

@@ -3,10 +3,10 @@ package io.unimllm.training.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.unimllm.training.world.synth.Sample;
-import io.unimllm.training.world.synth.TaskKind;
-import io.unimllm.training.world.synth.WorldConfig;
-import io.unimllm.training.world.synth.WorldSplit;
+import io.unimllm.training.world.Phrasings;
+import io.unimllm.training.world.Sample;
+import io.unimllm.training.world.WorldGenerator;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +20,9 @@ class DatasetIoTest {
     Path dir;
 
     @Test
-    void writtenSplitReadsBackWithTheSameContent() {
-        List<Sample> samples = WorldSplit.generate(WorldConfig.builder().imageSize(48).build(), 4, 24, 0, 0).train();
-        Path jsonl = DatasetWriter.write(dir, samples);
+    void writtenSamplesReadBackWithTheSameContent() {
+        List<Sample> samples = new WorldGenerator(48, Phrasings.TRAIN, 4).next(24);
+        Path jsonl = DatasetWriter.write(dir, "train", samples);
         List<DatasetRecord> records;
         try (JsonlDatasetReader r = JsonlDatasetReader.open(jsonl); Stream<DatasetRecord> s = r.stream()) {
             records = s.toList();
@@ -31,40 +31,58 @@ class DatasetIoTest {
         for (int i = 0; i < samples.size(); i++) {
             Sample s = samples.get(i);
             DatasetRecord r = records.get(i);
-            assertThat(r.id()).isEqualTo(s.id());
+            assertThat(r.id()).isEqualTo(String.format("train-%06d", i));
             assertThat(r.line()).isEqualTo(i + 1);
             assertThat(r.userContent()).isEqualTo("<image>\n" + s.instruction());
             assertThat(r.instruction()).isEqualTo(s.instruction());
             assertThat(r.assistantContent()).isEqualTo(s.answer());
             assertThat(r.task()).contains(s.task().id());
-            assertThat(r.boxes()).isEqualTo(s.truth().boxes());
-            for (int k = 0; k < r.masks().size(); k++) {
-                assertThat(r.loadMask(k)).isEqualTo(s.truth().masks().get(k));
+            assertThat(Phrasings.Task.fromId(r.task().orElseThrow())).isEqualTo(s.task());
+            assertThat(r.boxes()).isEqualTo(s.boxes());
+            assertThat(r.masks()).hasSize(s.mask().isPresent() ? 1 : 0);
+            if (s.mask().isPresent()) {
+                assertThat(r.loadMask(0)).isEqualTo(s.mask().get());
             }
-            assertThat(r.loadImage().getRGB(10, 10)).isEqualTo(s.image().getRGB(10, 10));
+            BufferedImage img = s.scene().render();
+            assertThat(r.loadImage().getRGB(0, 0, 48, 48, null, 0, 48)).isEqualTo(img.getRGB(0, 0, 48, 48, null, 0, 48));
             assertThat(r.edited().isPresent())
-                    .isEqualTo(s.task() == TaskKind.RECOLOR || s.task() == TaskKind.REMOVE);
+                    .isEqualTo(s.task() == Phrasings.Task.RECOLOUR || s.task() == Phrasings.Task.REMOVE);
+            if (s.edited().isPresent()) {
+                assertThat(r.loadEdited().orElseThrow().getRGB(0, 0, 48, 48, null, 0, 48))
+                        .isEqualTo(s.edited().get().getRGB(0, 0, 48, 48, null, 0, 48));
+            }
         }
     }
 
     @Test
-    void splitIsWrittenAsThreeDatasets() {
-        WorldSplit split = WorldSplit.generate(WorldConfig.builder().imageSize(48).build(), 4, 5, 3, 4);
-        List<Path> files = DatasetWriter.writeSplit(dir, split);
+    void splitIsWrittenAsThreeDatasetsWithHeldOutPhrasingsInTest() {
+        List<Path> files = DatasetWriter.writeSplit(dir, 48, 3, 4, 5, 3, 4);
         assertThat(files).containsExactly(dir.resolve("train/data.jsonl"), dir.resolve("validation/data.jsonl"),
                 dir.resolve("test/data.jsonl"));
-        assertThat(JsonlDatasetReader.readAll(files.get(2))).extracting(DatasetRecord::id)
+        List<DatasetRecord> test = JsonlDatasetReader.readAll(files.get(2));
+        assertThat(test).extracting(DatasetRecord::id)
                 .containsExactly("test-000000", "test-000001", "test-000002", "test-000003");
+        List<Sample> expected = new WorldGenerator(48, Phrasings.TEST, 4 * 3 + 2).next(4);
+        assertThat(test).extracting(DatasetRecord::instruction)
+                .containsExactlyElementsOf(expected.stream().map(Sample::instruction).toList());
         assertThat(JsonlDatasetReader.readAll(dir.resolve("validation"))).hasSize(3);
+        assertThat(JsonlDatasetReader.readAll(dir.resolve("train"))).extracting(DatasetRecord::instruction)
+                .containsExactlyElementsOf(new WorldGenerator(48, Phrasings.TRAIN, 12).next(5).stream()
+                        .map(Sample::instruction).toList());
     }
 
     @Test
-    void commandLineWritesSplitAndTokenizer() {
+    void commandLineWritesSplitAndTheWorldTokenizer() {
         GenerateWorldData.run(dir.toString(), "--seed", "3", "--train", "4", "--val", "2", "--test", "3", "--size",
-                "48");
+                "64", "--shapes", "4");
         assertThat(JsonlDatasetReader.readAll(dir.resolve("train"))).hasSize(4);
-        assertThat(JsonlDatasetReader.readAll(dir.resolve("test"))).hasSize(3);
+        List<DatasetRecord> test = JsonlDatasetReader.readAll(dir.resolve("test"));
+        assertThat(test).hasSize(3);
+        assertThat(test.get(0).loadImage().getWidth()).isEqualTo(64);
+        assertThat(test).extracting(DatasetRecord::assistantContent).containsExactlyElementsOf(
+                new WorldGenerator(64, 4, Phrasings.TEST, 11).next(3).stream().map(Sample::answer).toList());
         assertThat(dir.resolve("tokenizer/tokenizer.json")).isRegularFile();
+        assertThat(dir.resolve("tokenizer/tokenizer_config.json")).isRegularFile();
         assertThatThrownBy(() -> GenerateWorldData.run(dir.toString(), "--train", "x"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--train needs an integer");
     }

@@ -89,4 +89,109 @@ class WorldTest {
             assertThat(tok.isSpecial(box[0])).isTrue();
         }
     }
+
+    @Test
+    void differentSeedsGiveDifferentData() {
+        List<String> a = new WorldGenerator(48, Phrasings.TRAIN, 1).next(10).stream().map(Sample::answer).toList();
+        List<String> b = new WorldGenerator(48, Phrasings.TRAIN, 2).next(10).stream().map(Sample::answer).toList();
+        assertThat(a).isNotEqualTo(b);
+    }
+
+    @Test
+    void masksAreThePaintedPixelsOfTheTargetAndReferringExpressionsPickExactlyIt() {
+        for (Sample s : new WorldGenerator(48, Phrasings.TRAIN, 21).next(80)) {
+            if (s.mask().isEmpty()) {
+                continue;
+            }
+            var mask = s.mask().get();
+            BufferedImage img = s.scene().render();
+            Shape target = s.scene().shapes().stream().filter(sh -> sh.box(48, 48).equals(s.boxes().get(0)))
+                    .findFirst().orElseThrow();
+            for (int y = 0; y < 48; y++) {
+                for (int x = 0; x < 48; x++) {
+                    if (mask.get(x, y)) {
+                        assertThat(img.getRGB(x, y)).isEqualTo(target.colour().colour().getRGB());
+                    }
+                }
+            }
+            String ref = WorldGenerator.refer(s.scene(), target);
+            assertThat(s.scene().shapes().stream().filter(o -> WorldGenerator.refer(s.scene(), o).equals(ref)))
+                    .as("shapes called '%s'", ref).hasSize(1);
+        }
+    }
+
+    @Test
+    void editGroundTruthShowsTheEditedScene() {
+        int seen = 0;
+        for (Sample s : new WorldGenerator(48, Phrasings.TRAIN, 31).next(80)) {
+            if (s.edited().isEmpty()) {
+                continue;
+            }
+            seen++;
+            var mask = s.mask().orElseThrow();
+            BufferedImage before = s.scene().render();
+            BufferedImage after = s.edited().get();
+            int changed = 0;
+            for (int y = 0; y < 48; y++) {
+                for (int x = 0; x < 48; x++) {
+                    if (!mask.get(x, y)) {
+                        assertThat(after.getRGB(x, y)).as("outside the mask").isEqualTo(before.getRGB(x, y));
+                    } else if (after.getRGB(x, y) != before.getRGB(x, y)) {
+                        changed++;
+                    }
+                }
+            }
+            assertThat(changed).as("pixels the edit changed in %s", s.answer()).isPositive();
+            if (s.task() == Phrasings.Task.RECOLOUR) {
+                Palette to = Palette.valueOf(s.answer().substring("<task_edit>".length(), s.answer().indexOf("</task>"))
+                        .toUpperCase(java.util.Locale.ROOT));
+                for (int y = 0; y < 48; y++) {
+                    for (int x = 0; x < 48; x++) {
+                        if (mask.get(x, y)) {
+                            assertThat(after.getRGB(x, y)).isEqualTo(to.colour().getRGB());
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(seen).isPositive();
+    }
+
+    @Test
+    void plainQuestionsHaveTextAnswersThatMatchTheScene() {
+        for (Sample s : new WorldGenerator(48, Phrasings.TRAIN, 41).next(80)) {
+            switch (s.task()) {
+                case COUNT -> assertThat(s.answer()).isEqualTo(Integer.toString(s.scene().shapes().size()));
+                case EXISTS -> assertThat(s.answer()).isIn("yes", "no");
+                case COLOUR_OF -> assertThat(s.answer()).isIn(java.util.Arrays.stream(Palette.values())
+                        .map(Palette::word).toList());
+                default -> assertThat(s.answer()).startsWith("<task_");
+            }
+            assertThat(s.taskToken().isPresent()).isEqualTo(s.answer().startsWith("<task_"));
+        }
+    }
+
+    @Test
+    void sizeAndShapeCountAreConfigurableAndValidated() {
+        for (Sample s : new WorldGenerator(64, 4, Phrasings.TRAIN, 3).next(40)) {
+            assertThat(s.scene().size()).isEqualTo(64);
+            assertThat(s.scene().shapes()).hasSizeBetween(1, 4);
+        }
+        assertThat(new WorldGenerator(48, 1, Phrasings.TRAIN, 3).next(20))
+                .allSatisfy(s -> assertThat(s.scene().shapes()).hasSize(1));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new WorldGenerator(48, 0, Phrasings.TRAIN, 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxShapes");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new WorldGenerator(16, Phrasings.TRAIN, 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 24");
+    }
+
+    @Test
+    void taskIdsRoundTrip() {
+        for (Phrasings.Task t : Phrasings.Task.values()) {
+            assertThat(Phrasings.Task.fromId(t.id())).isEqualTo(t);
+        }
+        assertThat(Phrasings.Task.COLOUR_OF.id()).isEqualTo("colour_of");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Phrasings.Task.fromId("locate"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

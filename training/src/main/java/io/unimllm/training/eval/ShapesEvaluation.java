@@ -1,4 +1,4 @@
-package io.unimllm.examples.eval;
+package io.unimllm.training.eval;
 
 import io.unimllm.Response;
 import io.unimllm.UnifiedMllm;
@@ -11,19 +11,24 @@ import io.unimllm.router.TaskResult;
 import io.unimllm.router.spi.ExpertException;
 import io.unimllm.router.spi.ExpertRequest;
 import io.unimllm.tokenizer.protocol.TaskCall;
+import io.unimllm.training.data.JsonlDatasetReader;
+import io.unimllm.training.recipe.ShapesRecipe;
 import io.unimllm.training.world.Phrasings;
-import io.unimllm.training.world.Sample;
 import io.unimllm.training.world.WorldGenerator;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * Evaluates a shapes-world checkpoint end to end through {@link UnifiedMllm} (the same path a user's request takes):
- * held-out phrasings by default, so the numbers measure generalisation to instructions never seen in training.
+ * held-out phrasings by default, so the numbers measure generalisation to instructions never seen in training. The
+ * cases are generated ({@link #run(UnifiedMllm, boolean, int, long, IntConsumer)}) or read from a JSON Lines dataset
+ * ({@link #run(UnifiedMllm, Path, int, IntConsumer)}); {@link Metrics} holds the per-sample metric functions.
  */
 public final class ShapesEvaluation {
     private static final Map<String, String> TASK_OF_TOKEN = Map.of("<task_seg>", "segment", "<task_det>", "detect",
@@ -37,15 +42,37 @@ public final class ShapesEvaluation {
      * segmented with the model's box alone and with the box and the head's point, for the head's two table lines.
      */
     public static EvaluationReport run(UnifiedMllm mllm, boolean heldOut, int n, long seed, IntConsumer progress) {
-        try (ColourRegionSegmenter segmenter = new ColourRegionSegmenter()) {
-            return run(mllm, heldOut, n, seed, progress, segmenter);
+        WorldGenerator world = new WorldGenerator(ShapesRecipe.IMAGE_SIZE, heldOut ? Phrasings.TEST : Phrasings.TRAIN,
+                seed);
+        return run(mllm, n, () -> EvalCase.of(world.next()), progress);
+    }
+
+    /**
+     * Runs the first {@code n} records (all when {@code n <= 0}) of a JSON Lines dataset, e.g. the {@code test} part
+     * that {@link io.unimllm.training.data.GenerateWorldData} writes; records are read one at a time.
+     */
+    public static EvaluationReport run(UnifiedMllm mllm, Path dataset, int n, IntConsumer progress) {
+        int count = n > 0 ? n : JsonlDatasetReader.readAll(dataset).size();
+        try (JsonlDatasetReader reader = JsonlDatasetReader.open(dataset)) {
+            return run(mllm, count, () -> {
+                if (!reader.hasNext()) {
+                    throw new IllegalArgumentException(dataset + " has fewer than " + count + " records");
+                }
+                return EvalCase.of(reader.next());
+            }, progress);
         }
     }
 
-    private static EvaluationReport run(UnifiedMllm mllm, boolean heldOut, int n, long seed, IntConsumer progress,
+    /** Runs {@code n} cases drawn one at a time from {@code cases}. */
+    public static EvaluationReport run(UnifiedMllm mllm, int n, Supplier<EvalCase> cases, IntConsumer progress) {
+        try (ColourRegionSegmenter segmenter = new ColourRegionSegmenter()) {
+            return run(mllm, n, cases, progress, segmenter);
+        }
+    }
+
+    private static EvaluationReport run(UnifiedMllm mllm, int n, Supplier<EvalCase> cases, IntConsumer progress,
             ColourRegionSegmenter segmenter) {
         long start = System.nanoTime();
-        WorldGenerator world = new WorldGenerator(48, heldOut ? Phrasings.TEST : Phrasings.TRAIN, seed);
         int taskOk = 0;
         List<Double> boxIous = new ArrayList<>();
         List<Double> headIous = new ArrayList<>();
@@ -56,8 +83,8 @@ public final class ShapesEvaluation {
         int plain = 0;
         int plainOk = 0;
         for (int i = 0; i < n; i++) {
-            Sample s = world.next();
-            BufferedImage img = s.scene().render();
+            EvalCase s = cases.get();
+            BufferedImage img = s.image();
             Response r = mllm.ask(img, s.instruction());
             String want = s.taskToken().map(TASK_OF_TOKEN::get).orElse("answer");
             List<TaskCall> tasks = r.parsed().tasks();
@@ -67,7 +94,7 @@ public final class ShapesEvaluation {
             }
             if (want.equals("answer")) {
                 plain++;
-                if (r.text().strip().equalsIgnoreCase(s.answer().strip())) {
+                if (Metrics.plainAnswerMatches(r.text(), s.answer())) {
                     plainOk++;
                 }
             } else if (!s.boxes().isEmpty()) {
@@ -79,7 +106,7 @@ public final class ShapesEvaluation {
                         }
                     }
                 }
-                boxIous.addAll(matchIous(s.boxes(), predicted));
+                boxIous.addAll(Metrics.matchIous(s.boxes(), predicted));
                 if (mllm.hasRegionHead() && !tasks.isEmpty() && tasks.get(0).hiddenState().isPresent()) {
                     Box head = mllm.headBox(tasks.get(0).hiddenState().get(), img.getWidth(), img.getHeight());
                     headIous.add(head.iou(s.boxes().get(0)));
@@ -102,21 +129,22 @@ public final class ShapesEvaluation {
                 if (s.edited().isPresent()) {
                     BufferedImage expected = s.edited().get();
                     BufferedImage edited = first.flatMap(TaskResult::result).flatMap(res -> res.image()).orElse(img);
-                    editAcc.add(pixelAccuracy(edited, expected));
+                    editAcc.add(Metrics.pixelAccuracy(edited, expected));
                 }
             }
             if (progress != null) {
                 progress.accept(i + 1);
             }
         }
-        return new EvaluationReport(n, taskOk / (double) n, mean(boxIous), fraction(boxIous, 0.5), mean(headIous),
-                mean(maskIous), mllm.hasMaskPromptHead() ? mean(boxOnlyMaskIous) : Double.NaN,
-                mllm.hasMaskPromptHead() ? mean(headMaskIous) : Double.NaN, mean(editAcc), plain == 0 ? Double.NaN : plainOk / (double) plain,
-                (System.nanoTime() - start) / 1e9);
+        return new EvaluationReport(n, taskOk / (double) n, Metrics.mean(boxIous), Metrics.fraction(boxIous, 0.5),
+                Metrics.mean(headIous), Metrics.mean(maskIous),
+                mllm.hasMaskPromptHead() ? Metrics.mean(boxOnlyMaskIous) : Double.NaN,
+                mllm.hasMaskPromptHead() ? Metrics.mean(headMaskIous) : Double.NaN, Metrics.mean(editAcc),
+                plain == 0 ? Double.NaN : plainOk / (double) plain, (System.nanoTime() - start) / 1e9);
     }
 
     /** IoU with the target of the segmenter's best mask for the given prompts; 0 when there is no prompt. */
-    static double segmentIou(ColourRegionSegmenter segmenter, BufferedImage img, Sample s, Optional<Box> box,
+    static double segmentIou(ColourRegionSegmenter segmenter, BufferedImage img, EvalCase s, Optional<Box> box,
             Optional<Point> point, Mask target) {
         List<Grounding> prompts = new ArrayList<>();
         box.ifPresent(b -> prompts.add(Grounding.of(b)));
@@ -131,50 +159,4 @@ public final class ShapesEvaluation {
             return 0;
         }
     }
-
-    /** Greedy matching: each target takes the unused prediction of highest IoU (0 when none is left). */
-    static List<Double> matchIous(List<Box> targets, List<Box> predicted) {
-        List<Double> out = new ArrayList<>();
-        boolean[] used = new boolean[predicted.size()];
-        for (Box t : targets) {
-            int best = -1;
-            double bestIou = 0;
-            for (int j = 0; j < predicted.size(); j++) {
-                double iou = used[j] ? -1 : predicted.get(j).iou(t);
-                if (iou > bestIou) {
-                    bestIou = iou;
-                    best = j;
-                }
-            }
-            if (best >= 0) {
-                used[best] = true;
-            }
-            out.add(bestIou);
-        }
-        return out;
-    }
-
-    static double pixelAccuracy(BufferedImage got, BufferedImage want) {
-        int ok = 0;
-        int n = want.getWidth() * want.getHeight();
-        for (int y = 0; y < want.getHeight(); y++) {
-            for (int x = 0; x < want.getWidth(); x++) {
-                int a = got.getRGB(x, y);
-                int b = want.getRGB(x, y);
-                int d = Math.max(Math.abs(((a >> 16) & 0xff) - ((b >> 16) & 0xff)),
-                        Math.max(Math.abs(((a >> 8) & 0xff) - ((b >> 8) & 0xff)), Math.abs((a & 0xff) - (b & 0xff))));
-                ok += d <= 32 ? 1 : 0;
-            }
-        }
-        return ok / (double) n;
-    }
-
-    private static double mean(List<Double> v) {
-        return v.isEmpty() ? Double.NaN : v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-    }
-
-    private static double fraction(List<Double> v, double threshold) {
-        return v.isEmpty() ? Double.NaN : v.stream().filter(x -> x >= threshold).count() / (double) v.size();
-    }
-
 }

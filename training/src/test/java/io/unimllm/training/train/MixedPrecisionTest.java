@@ -286,6 +286,16 @@ class MixedPrecisionTest {
     }
 
     @Test
+    void precisionParsesTheCommandLineSpellingsAndDefaultsToFp32() {
+        assertThat(Precision.parse("fp32")).isEqualTo(Precision.FP32);
+        assertThat(Precision.parse("fp16-mixed")).isEqualTo(Precision.FP16_MIXED);
+        assertThatThrownBy(() -> Precision.parse("bf16")).isInstanceOf(IllegalArgumentException.class);
+        TrainingOptions defaults = Stages.alignment().build();
+        assertThat(defaults.precision()).isEqualTo(Precision.FP32);
+        assertThat(defaults.lossScale()).isEqualTo(new LossScale(65536, 2, 0.5, 2000));
+    }
+
+    @Test
     void mixedPrecisionNeedsFp32Masters() {
         TrainingOptions options = Stages.alignment().mixedPrecision(true).build();
         try (LlavaModel model = LlavaModel.load(base, LoadOptions.builder().dtype(DataType.FLOAT16).build())) {

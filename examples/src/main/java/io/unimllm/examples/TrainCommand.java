@@ -1,6 +1,7 @@
 package io.unimllm.examples;
 
 import io.unimllm.training.recipe.ShapesRecipe;
+import io.unimllm.training.train.TrainingOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,18 +37,23 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--embedding-std", defaultValue = "0.02", description = "initial std of token embeddings (default ${DEFAULT-VALUE})")
     double embeddingStd;
 
+    @Option(names = "--precision", defaultValue = "fp32", description = "fp32, or fp16-mixed: fp16 forward/backward "
+            + "with fp32 master weights and dynamic loss scaling, for GPUs (fp16 is slow on CPUs) (default ${DEFAULT-VALUE})")
+    String precision;
+
     @Option(names = "--resume", description = "continue from the checkpoint in --out instead of a fresh initialisation")
     boolean resume;
 
     @Override
     public Integer call() {
+        TrainingOptions.Precision p = TrainingOptions.Precision.parse(precision);
         if (!resume || !Files.isRegularFile(out.resolve("model.safetensors"))) {
             ShapesRecipe.initialise(out, seed, embeddingStd);
             System.out.println("initialised " + out);
         }
         long start = System.nanoTime();
         double val = ShapesRecipe.train(out, new ShapesRecipe.Run(steps, batch, lr, warmup, seed,
-                Duration.ofMinutes(minutes), resume), System.out);
+                Duration.ofMinutes(minutes), resume, p), System.out);
         System.out.printf("done in %s, validation loss %.4f, checkpoint %s%n",
                 Duration.ofNanos(System.nanoTime() - start).withNanos(0), val, out);
         return 0;

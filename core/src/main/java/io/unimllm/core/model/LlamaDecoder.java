@@ -187,7 +187,7 @@ public final class LlamaDecoder {
         }
         DataType dt = scores.getDataType();
         NDArray probs = dt == DataType.FLOAT32 ? scores.softmax(-1)
-                : scores.toType(DataType.FLOAT32, false).softmax(-1).toType(dt, false);
+                : Casts.to(Casts.to(scores, DataType.FLOAT32).softmax(-1), dt);
         NDArray ctx = probs.matMul(v.transpose(1, 2, 0, 3).expandDims(2)).transpose(0, 3, 1, 2, 4);
         return project(l.proj[3], row ? ctx.reshape(heads * headDim) : ctx.reshape(b, t, heads * headDim), row);
     }

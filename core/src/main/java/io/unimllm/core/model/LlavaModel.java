@@ -35,9 +35,10 @@ public final class LlavaModel implements AutoCloseable {
     private final LlamaDecoder decoder;
     private final Map<String, NDArray> parameters;
     private final DataType dtype;
+    private final WeightNames names;
 
     private LlavaModel(LlavaConfig config, NDManager manager, ClipVisionTower vision, MultiModalProjector projector,
-            LlamaDecoder decoder, Map<String, NDArray> parameters, DataType dtype) {
+            LlamaDecoder decoder, Map<String, NDArray> parameters, DataType dtype, WeightNames names) {
         this.config = config;
         this.manager = manager;
         this.vision = vision;
@@ -45,6 +46,7 @@ public final class LlavaModel implements AutoCloseable {
         this.decoder = decoder;
         this.parameters = parameters;
         this.dtype = dtype;
+        this.names = names;
     }
 
     /** Loads a checkpoint directory with automatic device and dtype. */
@@ -68,22 +70,44 @@ public final class LlavaModel implements AutoCloseable {
             WeightLoader w = new WeightLoader(ckpt, manager, dtype);
             w.progress(options.progress());
             WeightNames names = WeightNames.detect(ckpt, dir);
-            ClipVisionTower vision = null;
-            MultiModalProjector projector = null;
-            if (config.vision() != null) {
-                VisionConfig vc = config.vision();
-                vision = new ClipVisionTower(vc, w, names.visionPrefix(), featureLayerCount(config));
-                projector = new MultiModalProjector(w, names.projectorPrefix(), vc.hiddenSize(),
-                        config.text().hiddenSize(), config.projectorHiddenAct(), config.projectorBias());
-            }
-            LlamaDecoder decoder = new LlamaDecoder(config.text(), w, manager, names.decoderPrefix(),
-                    names.lmHead());
+            LlavaModel model = build(config, manager, w, names);
             LOG.debug("loaded {} tensors from {} on {} as {} in {} ms", w.parameters().size(), dir, device, dtype,
                     (System.nanoTime() - start) / 1_000_000);
-            return new LlavaModel(config, manager, vision, projector, decoder,
-                    Collections.unmodifiableMap(w.parameters()), dtype);
+            return model;
         } catch (RuntimeException e) {
             manager.close();
+            throw e;
+        }
+    }
+
+    private static LlavaModel build(LlavaConfig config, NDManager manager, WeightLoader w, WeightNames names) {
+        ClipVisionTower vision = null;
+        MultiModalProjector projector = null;
+        if (config.vision() != null) {
+            VisionConfig vc = config.vision();
+            vision = new ClipVisionTower(vc, w, names.visionPrefix(), featureLayerCount(config));
+            projector = new MultiModalProjector(w, names.projectorPrefix(), vc.hiddenSize(),
+                    config.text().hiddenSize(), config.projectorHiddenAct(), config.projectorBias());
+        }
+        LlamaDecoder decoder = new LlamaDecoder(config.text(), w, manager, names.decoderPrefix(), names.lmHead());
+        return new LlavaModel(config, manager, vision, projector, decoder,
+                Collections.unmodifiableMap(w.parameters()), w.dtype(), names);
+    }
+
+    /**
+     * A second model of the same architecture whose weights are copies of this model's loaded weights converted to
+     * {@code dtype}, owned by a sub-manager of this model's manager (closing the copy frees only the copies). Used by
+     * mixed-precision training: the copy is the fp16 working model, this model keeps the fp32 master weights.
+     * Projections replaced on this model's decoder (adapters) are not carried over: the copy has the plain loaded
+     * layers, and the caller wraps them again if needed. The copy's arrays, by the same names, are its
+     * {@link #parameters()}; they do not follow later changes of this model's weights.
+     */
+    public LlavaModel castCopy(DataType dtype) {
+        NDManager sub = manager.newSubManager();
+        try {
+            return build(config, sub, WeightLoader.copying(parameters, sub, dtype), names);
+        } catch (RuntimeException e) {
+            sub.close();
             throw e;
         }
     }

@@ -8,16 +8,16 @@ import ai.djl.ndarray.types.Shape;
 final class Norms {
     private Norms() {}
 
-    /** Llama's RMSNorm, computed in fp32 and cast back as transformers' LlamaRMSNorm does. */
+    /**
+     * Llama's RMSNorm, computed in fp32 and cast back as transformers' LlamaRMSNorm does (differentiably, see
+     * {@link Casts}).
+     */
     static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
         DataType in = x.getDataType();
-        NDArray x32 = in == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+        NDArray x32 = Casts.to(x, DataType.FLOAT32);
         NDArray variance = x32.square().mean(new int[] {-1}, true);
         NDArray normed = x32.div(variance.add(eps).sqrt());
-        if (in != DataType.FLOAT32) {
-            normed = normed.toType(in, false);
-        }
-        return normed.mul(weight);
+        return Casts.to(normed, in).mul(weight);
     }
 
     /** LayerNorm over the last axis. */

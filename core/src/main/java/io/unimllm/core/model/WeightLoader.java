@@ -23,6 +23,8 @@ import java.util.Map;
  */
 public final class WeightLoader {
     private final SafetensorsCheckpoint checkpoint;
+    /** Arrays to copy from instead of a checkpoint (see {@link #copying}); null when reading a checkpoint. */
+    private final Map<String, NDArray> source;
     private final NDManager manager;
     private final DataType dtype;
     private final Map<String, NDArray> parameters = new LinkedHashMap<>();
@@ -35,8 +37,25 @@ public final class WeightLoader {
      */
     public WeightLoader(SafetensorsCheckpoint checkpoint, NDManager manager, DataType dtype) {
         this.checkpoint = checkpoint;
+        this.source = null;
         this.manager = manager;
         this.dtype = dtype;
+    }
+
+    private WeightLoader(Map<String, NDArray> source, NDManager manager, DataType dtype) {
+        this.checkpoint = null;
+        this.source = source;
+        this.manager = manager;
+        this.dtype = dtype;
+    }
+
+    /**
+     * A loader that builds a model from already loaded arrays instead of a checkpoint: each {@link #load} is a copy
+     * of the array of that name converted to {@code dtype} and owned by {@code manager} (used for half-precision
+     * working copies in mixed-precision training, see {@link LlavaModel#castCopy}).
+     */
+    static WeightLoader copying(Map<String, NDArray> source, NDManager manager, DataType dtype) {
+        return new WeightLoader(source, manager, dtype);
     }
 
     /** Reports each loaded tensor to {@code progress}. */
@@ -46,7 +65,7 @@ public final class WeightLoader {
 
     /** True when the checkpoint has a tensor of that name. */
     public boolean has(String name) {
-        return checkpoint.contains(name);
+        return source != null ? source.containsKey(name) : checkpoint.contains(name);
     }
 
     /**
@@ -55,6 +74,9 @@ public final class WeightLoader {
      * @throws CheckpointException when the tensor is missing, not floating point, or of another shape
      */
     public NDArray load(String name, long... expectedShape) {
+        if (source != null) {
+            return copy(name, expectedShape);
+        }
         TensorInfo info = checkpoint.info(name);
         if (!Arrays.equals(info.shape(), expectedShape)) {
             throw new CheckpointException("tensor '" + name + "' has shape " + Arrays.toString(info.shape())
@@ -86,6 +108,23 @@ public final class WeightLoader {
             progress.tensorsLoaded(parameters.size(), checkpoint.tensorNames().size());
             return placed;
         }
+    }
+
+    private NDArray copy(String name, long[] expectedShape) {
+        NDArray from = source.get(name);
+        if (from == null) {
+            throw new CheckpointException("no array named '" + name + "' to copy", null, name);
+        }
+        if (!Arrays.equals(from.getShape().getShape(), expectedShape)) {
+            throw new CheckpointException("array '" + name + "' has shape " + from.getShape() + " but config.json "
+                    + "implies " + Arrays.toString(expectedShape), null, name);
+        }
+        // a real copy in every case (toType to the same dtype would alias the source)
+        NDArray copied = from.getDataType() == dtype ? from.duplicate() : from.toType(dtype, true);
+        copied.attach(manager);
+        copied.setName(name);
+        parameters.put(name, copied);
+        return copied;
     }
 
     /**

@@ -1,11 +1,13 @@
 package io.unimllm.training.recipe;
 
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.unimllm.core.config.LlavaConfig;
 import io.unimllm.core.image.ImagePreprocessor;
 import io.unimllm.core.image.ImageProcessorConfig;
 import io.unimllm.core.model.LlavaModel;
+import io.unimllm.core.model.LoadOptions;
 import io.unimllm.tokenizer.ChatTemplate;
 import io.unimllm.tokenizer.UnimllmTokenizer;
 import io.unimllm.training.data.Batcher;
@@ -13,6 +15,7 @@ import io.unimllm.training.train.ModelInitializer;
 import io.unimllm.training.train.Stages;
 import io.unimllm.training.train.Trainer;
 import io.unimllm.training.train.TrainingBatch;
+import io.unimllm.training.train.TrainingOptions;
 import io.unimllm.training.world.Phrasings;
 import io.unimllm.training.world.Sample;
 import io.unimllm.training.world.WorldGenerator;
@@ -41,8 +44,17 @@ public final class ShapesRecipe {
     private ShapesRecipe() {
     }
 
-    /** Hyper-parameters of a training run. */
-    public record Run(int steps, int batchSize, double lr, int warmup, long seed, Duration budget, boolean resume) {
+    /**
+     * Hyper-parameters of a training run.
+     *
+     * @param precision fp32, or fp16 mixed precision (fp32 master weights; meant for GPUs, see docs/training.md)
+     */
+    public record Run(int steps, int batchSize, double lr, int warmup, long seed, Duration budget, boolean resume,
+            TrainingOptions.Precision precision) {
+        /** An fp32 run. */
+        public Run(int steps, int batchSize, double lr, int warmup, long seed, Duration budget, boolean resume) {
+            this(steps, batchSize, lr, warmup, seed, budget, resume, TrainingOptions.Precision.FP32);
+        }
     }
 
     /** config.json of the model for a vocabulary size. */
@@ -135,9 +147,12 @@ public final class ShapesRecipe {
      * @return the final validation loss
      */
     public static double train(Path dir, Run run, PrintStream log) {
-        try (UnimllmTokenizer tok = UnimllmTokenizer.load(dir); LlavaModel model = LlavaModel.load(dir);
+        // fp32 weights in any case: they are the weights under fp32 and the master weights under mixed precision
+        // (a plain load would pick fp16 on a GPU)
+        try (UnimllmTokenizer tok = UnimllmTokenizer.load(dir);
+                LlavaModel model = LlavaModel.load(dir, LoadOptions.builder().dtype(DataType.FLOAT32).build());
                 Trainer trainer = new Trainer(model, Stages.fromScratch().schedule(run.lr(), run.warmup(), run.steps())
-                        .weightDecay(0.01).clipNorm(1.0).seed(run.seed()).build(), dir)) {
+                        .weightDecay(0.01).clipNorm(1.0).seed(run.seed()).precision(run.precision()).build(), dir)) {
             Batcher batcher = batcher(dir, tok, model);
             WorldGenerator world = new WorldGenerator(IMAGE_SIZE, Phrasings.TRAIN, run.seed());
             TrainingBatch validation = batcher.batch(examples(new WorldGenerator(IMAGE_SIZE, Phrasings.TRAIN,
@@ -163,10 +178,13 @@ public final class ShapesRecipe {
                 }
                 if (step % 10 == 9 || last) {
                     log.printf(Locale.ROOT, "step %5d/%d  loss %.4f (lm %.4f, region %.4f, point %.4f)  val %.4f  "
-                            + "lr %.2e  %.1f samples/s  %s elapsed  skipped %d repaired %d%n", step + 1, run.steps(),
+                            + "lr %.2e  %.1f samples/s  %s elapsed  skipped %d repaired %d%s%n", step + 1, run.steps(),
                             ema, r.lmLoss(), r.regionLoss(), r.pointLoss(),
                             val, r.lr(), (step + 1 - first) * run.batchSize() / elapsed,
-                            Duration.ofSeconds((long) elapsed), trainer.skippedSteps(), trainer.repairedSteps());
+                            Duration.ofSeconds((long) elapsed), trainer.skippedSteps(), trainer.repairedSteps(),
+                            run.precision() == TrainingOptions.Precision.FP32 ? ""
+                                    : String.format(Locale.ROOT, "  scale %.0f overflows %d", trainer.lossScale(),
+                                            trainer.overflowSteps()));
                 }
                 if (last) {
                     break;

@@ -39,6 +39,16 @@ public final class AdamW implements AutoCloseable {
      * as is customary.
      */
     public void step(Map<String, NDArray> parameters, double lr) {
+        Map<String, NDArray> grads = new LinkedHashMap<>();
+        parameters.forEach((k, p) -> grads.put(k, p.getGradient()));
+        step(parameters, grads, lr);
+    }
+
+    /**
+     * As {@link #step(Map, double)} with the gradients given by name (mixed precision keeps the fp32 gradients of the
+     * master weights apart from the arrays autograd fills).
+     */
+    public void step(Map<String, NDArray> parameters, Map<String, NDArray> gradients, double lr) {
         steps++;
         double c1 = 1 - Math.pow(beta1, steps);
         double c2 = 1 - Math.pow(beta2, steps);
@@ -46,7 +56,7 @@ public final class AdamW implements AutoCloseable {
             scope.suppressNotUsedWarning();
             for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
                 NDArray p = e.getValue();
-                NDArray g = p.getGradient();
+                NDArray g = gradients.get(e.getKey());
                 NDArray mt = m.computeIfAbsent(e.getKey(), k -> keep(p.zerosLike()));
                 NDArray vt = v.computeIfAbsent(e.getKey(), k -> keep(p.zerosLike()));
                 mt.muli(beta1).addi(g.mul(1 - beta1));

@@ -2,6 +2,7 @@ package io.unimllm.training.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.unimllm.core.model.LlavaModel;
 import java.util.ArrayList;
@@ -17,10 +18,16 @@ import java.util.SplittableRandom;
 public final class LoraAdapters {
     private final Map<String, NDArray> parameters;
     private final List<LoraLinear> layers;
+    private final List<Site> sites;
 
-    private LoraAdapters(Map<String, NDArray> parameters, List<LoraLinear> layers) {
+    /** Where an adapter sits: decoder layer, projection, and the PEFT name prefix of its tensors. */
+    private record Site(int layer, String target, String name, LoraLinear adapter) {
+    }
+
+    private LoraAdapters(Map<String, NDArray> parameters, List<LoraLinear> layers, List<Site> sites) {
         this.parameters = parameters;
         this.layers = layers;
+        this.sites = sites;
     }
 
     /**
@@ -33,6 +40,7 @@ public final class LoraAdapters {
         NDManager manager = model.manager();
         Map<String, NDArray> params = new LinkedHashMap<>();
         List<LoraLinear> layers = new ArrayList<>();
+        List<Site> sites = new ArrayList<>();
         int n = model.config().text().numHiddenLayers();
         for (String target : cfg.targets()) {
             if (!LlavaModel.projectionNames().contains(target)) {
@@ -40,6 +48,7 @@ public final class LoraAdapters {
                         + LlavaModel.projectionNames());
             }
             for (int i = 0; i < n; i++) {
+                int layer = i;
                 String name = decoderPrefix + "layers." + i + "." + target;
                 model.decoder().replaceProjection(i, target, base -> {
                     long in = base.inFeatures();
@@ -56,11 +65,34 @@ public final class LoraAdapters {
                     params.put(name + ".lora_B.weight", b);
                     LoraLinear l = new LoraLinear(base, a, b, cfg.scale());
                     layers.add(l);
+                    sites.add(new Site(layer, target, name, l));
                     return l;
                 });
             }
         }
-        return new LoraAdapters(params, layers);
+        return new LoraAdapters(params, layers, sites);
+    }
+
+    /**
+     * Wraps the same projections of another model of this architecture (the fp16 working copy of mixed-precision
+     * training, see {@code LlavaModel.castCopy}) with adapters over copies of this one's A and B converted to
+     * {@code dtype} and owned by {@code manager}.
+     *
+     * @return the copies by the same names as {@link #parameters()}
+     */
+    public Map<String, NDArray> insertCopies(LlavaModel copy, DataType dtype, NDManager manager) {
+        Map<String, NDArray> copies = new LinkedHashMap<>();
+        for (Site s : sites) {
+            NDArray a = s.adapter().a().toType(dtype, true);
+            NDArray b = s.adapter().b().toType(dtype, true);
+            a.attach(manager);
+            b.attach(manager);
+            copies.put(s.name() + ".lora_A.weight", a);
+            copies.put(s.name() + ".lora_B.weight", b);
+            double scale = s.adapter().scale();
+            copy.decoder().replaceProjection(s.layer(), s.target(), base -> new LoraLinear(base, a, b, scale));
+        }
+        return copies;
     }
 
     /** Adapter tensors by PEFT-style name. */

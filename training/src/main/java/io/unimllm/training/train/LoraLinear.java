@@ -41,6 +41,11 @@ public final class LoraLinear implements Linear {
         return a;
     }
 
+    /** The factor of the low-rank update. */
+    public double scale() {
+        return scale;
+    }
+
     /** Adapter matrix B {@code [out, r]}. */
     public NDArray b() {
         return b;

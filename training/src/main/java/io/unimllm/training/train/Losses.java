@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.unimllm.core.model.Casts;
 
 /** Loss functions of the recipe, on DJL NDArrays (differentiable). */
 public final class Losses {
@@ -13,7 +14,7 @@ public final class Losses {
 
     /**
      * Mean next-token cross entropy over supervised positions: position {@code t} predicts {@code labels[t+1]};
-     * {@link TrainingBatch#IGNORE} labels take no loss.
+     * {@link TrainingBatch#IGNORE} labels take no loss. Computed in fp32 whatever the logits' dtype.
      *
      * @param logits {@code [B, T, V]}
      * @return scalar loss
@@ -42,7 +43,7 @@ public final class Losses {
         if (count == 0) {
             return manager.zeros(new Shape());
         }
-        NDArray logp = logits.get(new NDIndex(":, :-1, :")).toType(DataType.FLOAT32, false).logSoftmax(-1);
+        NDArray logp = Casts.to(logits.get(new NDIndex(":, :-1, :")), DataType.FLOAT32).logSoftmax(-1);
         NDArray oneHot = manager.create(target, new Shape(b, t - 1)).oneHot((int) v);
         NDArray nll = logp.mul(oneHot).sum(new int[] {-1}).neg();
         return nll.mul(manager.create(weight, new Shape(b, t - 1))).sum().div(count);

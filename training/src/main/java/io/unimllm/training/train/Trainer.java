@@ -6,12 +6,15 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.unimllm.core.config.ConfigWriter;
+import io.unimllm.core.model.Casts;
+import io.unimllm.core.model.DenseLinear;
 import io.unimllm.core.model.LlavaModel;
 import io.unimllm.core.model.MaskPromptHead;
 import io.unimllm.core.model.RegionHead;
@@ -37,6 +40,13 @@ import org.slf4j.LoggerFactory;
  * schedule, global gradient clipping and gradient accumulation. Which tensors train is decided by
  * {@link TrainingOptions}; frozen tensors never change. Checkpoints use the same safetensors + config.json layout
  * the model was loaded from.
+ *
+ * <p>Under {@link TrainingOptions.Precision#FP16_MIXED} the model's own (fp32) weights are the master weights: the
+ * forward and backward run on an fp16 copy of the model ({@link LlavaModel#castCopy}, adapters and heads copied
+ * too), the loss (computed in fp32) is multiplied by a dynamic loss scale before backward, the fp16 gradients of the
+ * trainable copies are accumulated in fp32 and unscaled, and an update whose gradients overflow is skipped and the
+ * scale backed off ({@link #overflowSteps()}); otherwise they are clipped and AdamW updates the fp32 masters, which
+ * are then copied into the fp16 working copies.
  */
 public final class Trainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -52,6 +62,18 @@ public final class Trainer implements AutoCloseable {
     private final RegionHead head;
     private final MaskPromptHead maskHead;
     private final AdamW optimizer;
+    /** Under mixed precision: the fp16 copy the forward runs on; else the model itself. */
+    private final LlavaModel compute;
+    private final RegionHead computeHead;
+    private final MaskPromptHead computeMaskHead;
+    /** Under mixed precision: fp16 working copy of every trainable tensor, by name (empty under fp32). */
+    private final Map<String, NDArray> working = new LinkedHashMap<>();
+    /** Under mixed precision: every fp16 working array with its fp32 master, for re-synchronising copies. */
+    private final List<NDArray[]> workingToMaster = new ArrayList<>();
+    /** Under mixed precision: fp32 gradients (scaled until unscaled for an update) of the trainable tensors. */
+    private final Map<String, NDArray> masterGrads = new LinkedHashMap<>();
+    private final LossScaler scaler;
+    private int overflows;
     private int microSteps;
     private int skipped;
     private int repaired;
@@ -113,9 +135,70 @@ public final class Trainer implements AutoCloseable {
         if (trainable.isEmpty()) {
             throw new IllegalArgumentException("stage '" + options.name() + "' selects no tensor to train");
         }
-        trainable.values().forEach(p -> p.setRequiresGradient(true));
+        scaler = new LossScaler(options.lossScale());
+        if (options.precision() == TrainingOptions.Precision.FP16_MIXED) {
+            if (model.dtype() != DataType.FLOAT32) {
+                throw new IllegalArgumentException("fp16 mixed precision keeps fp32 master weights: load the model "
+                        + "in fp32 (LoadOptions dtype FLOAT32), not " + model.dtype());
+            }
+            compute = model.castCopy(DataType.FLOAT16);
+            compute.decoder().useFusedProjections(false);
+            NDManager cm = compute.manager();
+            Map<String, NDArray> copies = new HashMap<>(compute.parameters());
+            if (lora != null) {
+                copies.putAll(lora.insertCopies(compute, DataType.FLOAT16, cm));
+            }
+            computeHead = head == null ? null
+                    : new RegionHead(halfLinear(head.parameters(), RegionHead.PREFIX + "fc1", copies, cm),
+                            halfLinear(head.parameters(), RegionHead.PREFIX + "fc2", copies, cm));
+            computeMaskHead = maskHead == null ? null
+                    : new MaskPromptHead(halfLinear(maskHead.parameters(), MaskPromptHead.PREFIX + "fc1", copies, cm),
+                            halfLinear(maskHead.parameters(), MaskPromptHead.PREFIX + "fc2", copies, cm));
+            Map<String, NDArray> masters = new HashMap<>(model.parameters());
+            if (lora != null) {
+                masters.putAll(lora.parameters());
+            }
+            if (head != null) {
+                masters.putAll(head.parameters());
+            }
+            if (maskHead != null) {
+                masters.putAll(maskHead.parameters());
+            }
+            copies.forEach((name, copy) -> workingToMaster.add(new NDArray[] {copy, masters.get(name)}));
+            for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+                NDArray copy = copies.get(e.getKey());
+                if (copy == null) {
+                    throw new IllegalStateException("no fp16 working copy of " + e.getKey());
+                }
+                working.put(e.getKey(), copy);
+                NDArray g = cm.zeros(e.getValue().getShape(), DataType.FLOAT32);
+                masterGrads.put(e.getKey(), g);
+            }
+            working.values().forEach(p -> p.setRequiresGradient(true));
+        } else {
+            compute = model;
+            computeHead = head;
+            computeMaskHead = maskHead;
+            trainable.values().forEach(p -> p.setRequiresGradient(true));
+        }
         optimizer = new AdamW(model.manager(), options.weightDecay());
         LOG.debug("stage {}: {} trainable tensors", options.name(), trainable.size());
+    }
+
+    /** An fp16 copy of the linear layer {@code name} among {@code params}, recorded in {@code copies}. */
+    private static DenseLinear halfLinear(Map<String, NDArray> params, String name, Map<String, NDArray> copies,
+            NDManager manager) {
+        NDArray[] wb = new NDArray[2];
+        String[] names = {name + ".weight", name + ".bias"};
+        for (int i = 0; i < 2; i++) {
+            NDArray src = params.get(names[i]);
+            if (src != null) {
+                wb[i] = src.toType(DataType.FLOAT16, true);
+                wb[i].attach(manager);
+                copies.put(names[i], wb[i]);
+            }
+        }
+        return new DenseLinear(wb[0], wb[1]);
     }
 
     static String decoderPrefix(LlavaModel model) {
@@ -130,6 +213,39 @@ public final class Trainer implements AutoCloseable {
     /** The tensors this stage trains, by checkpoint name. */
     public Map<String, NDArray> trainable() {
         return trainable;
+    }
+
+    /** The fp16 working copies of the trainable tensors under mixed precision, by name; empty under fp32. */
+    public Map<String, NDArray> workingCopies() {
+        return java.util.Collections.unmodifiableMap(working);
+    }
+
+    /** The current dynamic loss scale under mixed precision; 1 under fp32. */
+    public double lossScale() {
+        return options.precision() == TrainingOptions.Precision.FP16_MIXED ? scaler.scale() : 1;
+    }
+
+    /** Updates skipped under mixed precision because the fp16 gradients overflowed (the loss scale backed off). */
+    public int overflowSteps() {
+        return overflows;
+    }
+
+    /**
+     * The gradients accumulated since the last update, unscaled, as fp32 copies by name (for tests; owned by the
+     * caller's scope).
+     */
+    Map<String, NDArray> pendingGradients() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        if (mixed()) {
+            masterGrads.forEach((k, g) -> out.put(k, g.div((float) scaler.scale())));
+        } else {
+            trainable.forEach((k, p) -> out.put(k, p.getGradient().toType(DataType.FLOAT32, true)));
+        }
+        return out;
+    }
+
+    private boolean mixed() {
+        return compute != model;
     }
 
     /** Optimizer steps taken. */
@@ -158,7 +274,7 @@ public final class Trainer implements AutoCloseable {
         try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             scope.suppressNotUsedWarning();
             NDManager m = model.manager();
-            TrainingForward.Output out = TrainingForward.run(model, batch, m);
+            TrainingForward.Output out = TrainingForward.run(compute, batch, m);
             NDArray lm = Losses.languageModel(out.logits(), batch.labels(), m);
             NDArray loss = lm;
             parts[0] = lm.getFloat();
@@ -182,22 +298,88 @@ public final class Trainer implements AutoCloseable {
                 return new StepResult(optimizer.steps(), total, parts[0], parts[1], parts[2], lr,
                         batch.supervisedTokens());
             }
-            gc.backward(loss.div(options.accumulation()));
+            if (mixed()) {
+                gc.backward(loss.mul((float) (scaler.scale() / options.accumulation())));
+            } else {
+                gc.backward(loss.div(options.accumulation()));
+            }
+        }
+        if (mixed()) {
+            accumulateWorkingGradients();
         }
         microSteps++;
         if (microSteps % options.accumulation() == 0) {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                if (clip()) {
-                    optimizer.step(trainable, lr);
-                }
-                for (NDArray p : trainable.values()) {
-                    NDArray g = p.getGradient();
-                    g.subi(g);
+                if (mixed()) {
+                    mixedUpdate(lr);
+                } else {
+                    Map<String, NDArray> grads = new LinkedHashMap<>();
+                    trainable.forEach((k, p) -> grads.put(k, p.getGradient()));
+                    if (clip(grads)) {
+                        optimizer.step(trainable, grads, lr);
+                    }
+                    for (NDArray g : grads.values()) {
+                        g.subi(g);
+                    }
                 }
             }
         }
         return new StepResult(optimizer.steps(), total, parts[0], parts[1], parts[2], lr, batch.supervisedTokens());
+    }
+
+    /** Adds the fp16 gradients of the working copies, as fp32, to the master gradients and zeroes them. */
+    private void accumulateWorkingGradients() {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            for (Map.Entry<String, NDArray> e : working.entrySet()) {
+                NDArray g = e.getValue().getGradient();
+                masterGrads.get(e.getKey()).addi(g.toType(DataType.FLOAT32, false));
+                // a fill, not g - g: an overflowed (inf) element would stay NaN
+                g.set(new NDIndex("..."), 0);
+            }
+        }
+    }
+
+    /**
+     * The mixed-precision update: unscale the accumulated gradients; on any inf/NaN skip the update and back the
+     * scale off, else clip, update the fp32 masters, copy them into the fp16 working copies and let the scale grow.
+     */
+    private void mixedUpdate(double lr) {
+        double scale = scaler.scale();
+        float inv = (float) (1.0 / scale);
+        boolean overflow = false;
+        for (NDArray g : masterGrads.values()) {
+            g.muli(inv);
+            if (!overflow && !Float.isFinite(g.abs().max().getFloat())) {
+                overflow = true;
+            }
+        }
+        if (overflow) {
+            overflows++;
+            scaler.update(true);
+            lastSkip = "fp16 gradient overflow at loss scale " + scale + " at step " + optimizer.steps()
+                    + "; update skipped, scale now " + scaler.scale();
+            LOG.debug(lastSkip);
+        } else {
+            if (clip(masterGrads)) {
+                optimizer.step(trainable, masterGrads, lr);
+                for (Map.Entry<String, NDArray> e : working.entrySet()) {
+                    e.getValue().set(new NDIndex("..."), trainable.get(e.getKey()));
+                }
+            }
+            scaler.update(false);
+        }
+        for (NDArray g : masterGrads.values()) {
+            g.set(new NDIndex("..."), 0);
+        }
+    }
+
+    /** Copies every master weight into its fp16 working copy (after the masters changed outside an update). */
+    private void refreshWorkingCopies() {
+        for (NDArray[] pair : workingToMaster) {
+            pair[0].set(new NDIndex("..."), pair[1]);
+        }
     }
 
     /** Loss on a batch without updating anything (for validation). */
@@ -205,7 +387,7 @@ public final class Trainer implements AutoCloseable {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDManager m = model.manager();
-            TrainingForward.Output out = TrainingForward.run(model, batch, m);
+            TrainingForward.Output out = TrainingForward.run(compute, batch, m);
             NDArray loss = Losses.languageModel(out.logits(), batch.labels(), m);
             NDArray region = regionLoss(out.hidden(), batch, m);
             if (region != null) {
@@ -227,10 +409,10 @@ public final class Trainer implements AutoCloseable {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDManager m = model.manager();
-            TrainingForward.Output out = TrainingForward.run(model, batch, m);
+            TrainingForward.Output out = TrainingForward.run(compute, batch, m);
             HeadInputs in = headInputs(out.hidden(), batch.regionTokenIndex(), batch.pointTargets(), 2, m);
             return in == null ? Double.NaN
-                    : Losses.point(maskHead.apply(in.hidden()).toType(DataType.FLOAT32, false), in.targets())
+                    : Losses.point(Casts.to(computeMaskHead.apply(in.hidden()), DataType.FLOAT32), in.targets())
                             .getFloat();
         }
     }
@@ -241,7 +423,7 @@ public final class Trainer implements AutoCloseable {
         }
         HeadInputs in = headInputs(hidden, batch.regionTokenIndex(), batch.regionTargets(), 4, m);
         return in == null ? null
-                : Losses.region(head.apply(in.hidden()).toType(DataType.FLOAT32, false), in.targets());
+                : Losses.region(Casts.to(computeHead.apply(in.hidden()), DataType.FLOAT32), in.targets());
     }
 
     private NDArray pointLoss(NDArray hidden, TrainingBatch batch, NDManager m) {
@@ -250,7 +432,7 @@ public final class Trainer implements AutoCloseable {
         }
         HeadInputs in = headInputs(hidden, batch.regionTokenIndex(), batch.pointTargets(), 2, m);
         return in == null ? null
-                : Losses.point(maskHead.apply(in.hidden()).toType(DataType.FLOAT32, false), in.targets());
+                : Losses.point(Casts.to(computeMaskHead.apply(in.hidden()), DataType.FLOAT32), in.targets());
     }
 
     /** Task-token hidden states {@code [N, hidden]} of the rows that have a target, and the targets {@code [N, w]}. */
@@ -280,19 +462,18 @@ public final class Trainer implements AutoCloseable {
         return new HeadInputs(NDArrays.concat(new NDList(rows), 0), m.create(flat, new Shape(kept.size(), width)));
     }
 
-    /** Clips the global gradient norm; false (and gradients zeroed) when it is not finite. */
-    private boolean clip() {
+    /** Clips the global gradient norm of {@code grads} in place; false when it is not finite. */
+    private boolean clip(Map<String, NDArray> grads) {
         // per tensor: max|g| * ||g / max|g|||, combined in double, so that large but finite gradients do not
         // overflow fp32 when squared (that would look non-finite and stall training)
         double sq = 0;
         int repaired = 0;
-        for (NDArray p : trainable.values()) {
-            NDArray g = p.getGradient().toType(DataType.FLOAT32, false);
+        for (NDArray grad : grads.values()) {
+            NDArray g = grad.toType(DataType.FLOAT32, false);
             double max = g.abs().max().getFloat();
             if (!Double.isFinite(max)) {
                 // a few overflowed elements (inf, or NaN from inf - inf) must not freeze the whole model: they are
                 // zeroed, the rest of the gradient is kept, and the step is counted as repaired
-                NDArray grad = p.getGradient();
                 grad.set(grad.isNaN().logicalOr(grad.isInfinite()), 0);
                 g = grad.toType(DataType.FLOAT32, false);
                 max = g.abs().max().getFloat();
@@ -312,8 +493,8 @@ public final class Trainer implements AutoCloseable {
         }
         double norm = Math.sqrt(sq);
         if (!Double.isFinite(norm)) {
-            lastSkip = "non-finite gradient in " + trainable.entrySet().stream()
-                    .filter(e -> !Double.isFinite(e.getValue().getGradient().toType(DataType.FLOAT32, false).abs()
+            lastSkip = "non-finite gradient in " + grads.entrySet().stream()
+                    .filter(e -> !Double.isFinite(e.getValue().toType(DataType.FLOAT32, false).abs()
                             .max().getFloat()))
                     .map(Map.Entry::getKey).limit(400).toList();
             skipped++;
@@ -325,8 +506,8 @@ public final class Trainer implements AutoCloseable {
         }
         if (norm > options.clipNorm()) {
             float factor = (float) (options.clipNorm() / (norm + 1e-6));
-            for (NDArray p : trainable.values()) {
-                p.getGradient().muli(factor);
+            for (NDArray g : grads.values()) {
+                g.muli(factor);
             }
         }
         return true;
@@ -366,6 +547,9 @@ public final class Trainer implements AutoCloseable {
             Files.createDirectories(dir);
             if (lora != null && mergeLora) {
                 lora.merge();
+                if (mixed()) {
+                    refreshWorkingCopies();
+                }
             }
             write(dir.resolve("model.safetensors"), model.parameters(), "");
             if (lora != null && !mergeLora) {
@@ -393,6 +577,12 @@ public final class Trainer implements AutoCloseable {
             state.put("optimizer_steps", optimizer.steps());
             state.put("micro_steps", microSteps);
             state.put("seed", options.seed());
+            state.put("precision", options.precision().name());
+            if (mixed()) {
+                state.put("loss_scale", scaler.scale());
+                state.put("loss_scale_good_steps", scaler.goodSteps());
+                state.put("overflow_steps", overflows);
+            }
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve(STATE_FILE).toFile(), state);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -408,6 +598,14 @@ public final class Trainer implements AutoCloseable {
             microSteps = state.path("micro_steps").asInt();
             if (lora != null && Files.isRegularFile(dir.resolve(ADAPTER_FILE))) {
                 lora.load(readFloats(dir.resolve(ADAPTER_FILE)));
+            }
+            if (mixed()) {
+                // a state saved under fp32 has no scale: start from the configured one
+                if (state.has("loss_scale")) {
+                    scaler.restore(state.path("loss_scale").asDouble(), state.path("loss_scale_good_steps").asInt());
+                    overflows = state.path("overflow_steps").asInt();
+                }
+                refreshWorkingCopies();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -440,5 +638,8 @@ public final class Trainer implements AutoCloseable {
     public void close() {
         trainable.values().forEach(p -> p.setRequiresGradient(false));
         optimizer.close();
+        if (mixed()) {
+            compute.close();
+        }
     }
 }

@@ -20,13 +20,71 @@ import java.util.regex.Pattern;
  * @param clipNorm global gradient-norm clip (0: none)
  * @param accumulation micro-batches per optimizer step
  * @param seed seed of every random choice the trainer makes (adapter and head initialisation)
+ * @param precision fp32 throughout, or fp16 compute with fp32 master weights and dynamic loss scaling
+ * @param lossScale the dynamic loss scale of {@link Precision#FP16_MIXED} (ignored under fp32)
  */
 public record TrainingOptions(String name, List<String> trainable, LoraConfig lora, boolean regionHead,
         double regionLossWeight, boolean maskPromptHead, double maskPromptLossWeight, LrSchedule schedule,
-        double weightDecay, double clipNorm, int accumulation, long seed) {
+        double weightDecay, double clipNorm, int accumulation, long seed, Precision precision, LossScale lossScale) {
+
+    /** Numeric precision of training. */
+    public enum Precision {
+        /** Weights, activations and gradients in fp32 (the default; what the CPU runs best). */
+        FP32,
+        /**
+         * Mixed precision: forward and backward in fp16 on working copies of the weights, fp32 master weights updated
+         * by AdamW from unscaled fp32 gradients, dynamic loss scaling; meant for GPUs (fp16 runs slowly on CPUs).
+         * The model must be loaded in fp32.
+         */
+        FP16_MIXED;
+
+        /** Parses the command-line spelling {@code fp32} or {@code fp16-mixed}. */
+        public static Precision parse(String s) {
+            return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "fp32" -> FP32;
+                case "fp16-mixed", "fp16_mixed", "fp16" -> FP16_MIXED;
+                default -> throw new IllegalArgumentException("precision '" + s + "': expected fp32 or fp16-mixed");
+            };
+        }
+    }
+
+    /**
+     * Dynamic loss scaling: the loss is multiplied by {@code initial} before backward; an update whose gradients
+     * overflow (inf/NaN) is skipped and the scale multiplied by {@code backoff}; after {@code growthInterval}
+     * consecutive good updates the scale is multiplied by {@code growth}.
+     */
+    public record LossScale(double initial, double growth, double backoff, int growthInterval) {
+        /** Validates. */
+        public LossScale {
+            if (!(initial > 0) || Double.isInfinite(initial) || !(growth >= 1) || !(backoff > 0 && backoff < 1)
+                    || growthInterval < 1) {
+                throw new IllegalArgumentException("loss scale: initial > 0, growth >= 1, 0 < backoff < 1, "
+                        + "growthInterval >= 1");
+            }
+        }
+
+        /** 2^16, doubled after 2000 good steps, halved on overflow (PyTorch GradScaler's defaults). */
+        public static LossScale defaults() {
+            return new LossScale(65536, 2, 0.5, 2000);
+        }
+    }
+
+    /** The options as before mixed precision existed: fp32. */
+    public TrainingOptions(String name, List<String> trainable, LoraConfig lora, boolean regionHead,
+            double regionLossWeight, boolean maskPromptHead, double maskPromptLossWeight, LrSchedule schedule,
+            double weightDecay, double clipNorm, int accumulation, long seed) {
+        this(name, trainable, lora, regionHead, regionLossWeight, maskPromptHead, maskPromptLossWeight, schedule,
+                weightDecay, clipNorm, accumulation, seed, Precision.FP32, LossScale.defaults());
+    }
 
     /** Validates and copies. */
     public TrainingOptions {
+        if (precision == null) {
+            precision = Precision.FP32;
+        }
+        if (lossScale == null) {
+            lossScale = LossScale.defaults();
+        }
         trainable = List.copyOf(trainable);
         for (String p : trainable) {
             Pattern.compile(p);
@@ -70,6 +128,8 @@ public record TrainingOptions(String name, List<String> trainable, LoraConfig lo
         private double clipNorm = 1.0;
         private int accumulation = 1;
         private long seed = 42;
+        private Precision precision = Precision.FP32;
+        private LossScale lossScale = LossScale.defaults();
 
         private Builder(String name) {
             this.name = name;
@@ -133,11 +193,28 @@ public record TrainingOptions(String name, List<String> trainable, LoraConfig lo
             return this;
         }
 
+        /** Numeric precision (default {@link Precision#FP32}). */
+        public Builder precision(Precision precision) {
+            this.precision = precision;
+            return this;
+        }
+
+        /** {@link Precision#FP16_MIXED} when true, else {@link Precision#FP32}. */
+        public Builder mixedPrecision(boolean on) {
+            return precision(on ? Precision.FP16_MIXED : Precision.FP32);
+        }
+
+        /** Dynamic loss-scale parameters of mixed precision (default {@link LossScale#defaults()}). */
+        public Builder lossScale(LossScale lossScale) {
+            this.lossScale = lossScale;
+            return this;
+        }
+
         /** Builds the options. */
         public TrainingOptions build() {
             return new TrainingOptions(name, trainable, lora, regionHead, regionLossWeight, maskPromptHead,
                     maskPromptLossWeight, new LrSchedule(lr, warmup, steps, minLrRatio), weightDecay, clipNorm,
-                    accumulation, seed);
+                    accumulation, seed, precision, lossScale);
         }
     }
 }

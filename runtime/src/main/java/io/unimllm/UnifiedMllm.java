@@ -70,6 +70,7 @@ public final class UnifiedMllm implements AutoCloseable {
     private final Generator generator;
     private final RegionHead regionHead;
     private final MaskPromptHead maskPromptHead;
+    private final MaskPromptPoints maskPromptPoints;
     private final GenerationConfig generation;
     private final boolean strict;
     private final Set<Integer> stopTokens;
@@ -113,6 +114,7 @@ public final class UnifiedMllm implements AutoCloseable {
             this.generation = b.generation != null ? b.generation : GenerationConfig.builder()
                     .maxNewTokens(manifest.maxNewTokens()).keepHiddenStatesOf(keep).stopTokens(stops).build();
             this.strict = b.strict;
+            this.maskPromptPoints = b.maskPromptPoints;
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -219,7 +221,8 @@ public final class UnifiedMllm implements AutoCloseable {
     /**
      * TPO path, for tasks that carry their token's hidden state: a task that names no region gets the region head's
      * box (when the checkpoint has a region head); a segment task also gets the mask-prompt head's point (when the
-     * checkpoint has that head), after its box, so a box-and-point segmenter is prompted with both.
+     * checkpoint has that head and the {@link MaskPromptPoints} policy allows), after its box, so a box-and-point
+     * segmenter is prompted with both.
      */
     private ParsedOutput withHeads(ParsedOutput parsed, BufferedImage image) {
         if (regionHead == null && maskPromptHead == null) {
@@ -235,7 +238,12 @@ public final class UnifiedMllm implements AutoCloseable {
                     groundings.add(Grounding.of(headBox(hidden, image.getWidth(), image.getHeight()),
                             REGION_HEAD_LABEL));
                 }
-                if (maskPromptHead != null && SEGMENT.equals(t.taskType())) {
+                boolean point = switch (maskPromptPoints) {
+                    case ALWAYS -> true;
+                    case WHEN_NO_REGION -> t.groundings().isEmpty();
+                    case NEVER -> false;
+                };
+                if (maskPromptHead != null && point && SEGMENT.equals(t.taskType())) {
                     groundings.add(Grounding.of(headPoint(hidden, image.getWidth(), image.getHeight()),
                             MASK_PROMPT_HEAD_LABEL));
                 }
@@ -339,6 +347,7 @@ public final class UnifiedMllm implements AutoCloseable {
         private Duration timeout = Duration.ofSeconds(60);
         private GenerationConfig generation;
         private boolean strict;
+        private MaskPromptPoints maskPromptPoints = MaskPromptPoints.WHEN_NO_REGION;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -395,6 +404,12 @@ public final class UnifiedMllm implements AutoCloseable {
         /** Strict parsing: malformed model output raises ProtocolException instead of a warning. */
         public Builder strict(boolean strict) {
             this.strict = strict;
+            return this;
+        }
+
+        /** When segment tasks get the mask-prompt head's point (default {@link MaskPromptPoints#WHEN_NO_REGION}). */
+        public Builder maskPromptPoints(MaskPromptPoints policy) {
+            this.maskPromptPoints = java.util.Objects.requireNonNull(policy, "policy");
             return this;
         }
 

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.unimllm.Response;
+import io.unimllm.MaskPromptPoints;
 import io.unimllm.UnifiedMllm;
 import io.unimllm.core.model.MaskPromptHead;
+import io.unimllm.core.model.RegionHead;
 import io.unimllm.training.eval.EvaluationReport;
 import io.unimllm.training.eval.ShapesEvaluation;
 import io.unimllm.core.safetensors.SafetensorsCheckpoint;
@@ -29,8 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The runtime's use of a mask-prompt head, on a copy of the shipped model (which has only a region head) given a
- * mask-prompt head whose point does not depend on the hidden state: (0.25, 0.75) of the image.
+ * The runtime's use of a mask-prompt head, on copies of the shipped model: with its region head only, and with a
+ * mask-prompt head whose point does not depend on the hidden state, (0.25, 0.75) of the image.
  */
 class MaskPromptHeadEndToEndTest {
     private static final Path SHIPPED = Path.of(System.getProperty("unimllm.root", ".")).resolve("models/shapes-tiny");
@@ -44,20 +46,7 @@ class MaskPromptHeadEndToEndTest {
 
     /** shapes-tiny with its region head and a constant mask-prompt head, in {@code dir}. */
     private static void copyWithConstantMaskHead(Path dir) throws Exception {
-        try (Stream<Path> files = Files.list(SHIPPED)) {
-            for (Path f : files.toList()) {
-                Files.copy(f, dir.resolve(f.getFileName()));
-            }
-        }
-        List<SafetensorsWriter.Entry> entries = new ArrayList<>();
-        try (SafetensorsCheckpoint heads = SafetensorsCheckpoint.open(SHIPPED.resolve(MaskPromptHead.FILE))) {
-            for (String name : heads.tensorNames()) {
-                FloatBuffer fb = heads.data(name).asFloatBuffer();
-                float[] v = new float[fb.remaining()];
-                fb.get(v);
-                entries.add(SafetensorsWriter.Entry.f32(name, heads.info(name).shape(), v));
-            }
-        }
+        List<SafetensorsWriter.Entry> entries = copyWithRegionHeadOnly(dir);
         int hidden = 128;
         int mid = hidden / 2;
         String p = MaskPromptHead.PREFIX;
@@ -66,7 +55,32 @@ class MaskPromptHeadEndToEndTest {
         entries.add(SafetensorsWriter.Entry.f32(p + "fc2.weight", new long[] {2, mid}, new float[2 * mid]));
         entries.add(SafetensorsWriter.Entry.f32(p + "fc2.bias", new long[] {2},
                 new float[] {(float) logit(0.25), (float) logit(0.75)}));
+        Files.delete(dir.resolve(MaskPromptHead.FILE));
         SafetensorsWriter.write(dir.resolve(MaskPromptHead.FILE), entries, Map.of("format", "pt"));
+    }
+
+    /** shapes-tiny with its region head only, in {@code dir}; returns the head entries written. */
+    private static List<SafetensorsWriter.Entry> copyWithRegionHeadOnly(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(SHIPPED)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        List<SafetensorsWriter.Entry> entries = new ArrayList<>();
+        try (SafetensorsCheckpoint heads = SafetensorsCheckpoint.open(SHIPPED.resolve(MaskPromptHead.FILE))) {
+            for (String name : heads.tensorNames()) {
+                if (!name.startsWith(RegionHead.PREFIX)) {
+                    continue;
+                }
+                FloatBuffer fb = heads.data(name).asFloatBuffer();
+                float[] v = new float[fb.remaining()];
+                fb.get(v);
+                entries.add(SafetensorsWriter.Entry.f32(name, heads.info(name).shape(), v));
+            }
+        }
+        Files.delete(dir.resolve(MaskPromptHead.FILE));
+        SafetensorsWriter.write(dir.resolve(MaskPromptHead.FILE), entries, Map.of("format", "pt"));
+        return entries;
     }
 
     private static Sample segmentSample() {
@@ -83,7 +97,7 @@ class MaskPromptHeadEndToEndTest {
     void segmentTaskGetsTheHeadsPointBesideItsOwnBoxAndTheSegmenterIsPromptedWithBoth() throws Exception {
         copyWithConstantMaskHead(tmp);
         Sample s = segmentSample();
-        try (UnifiedMllm mllm = UnifiedMllm.load(tmp)) {
+        try (UnifiedMllm mllm = UnifiedMllm.builder(tmp).maskPromptPoints(MaskPromptPoints.ALWAYS).build()) {
             assertThat(mllm.hasMaskPromptHead()).isTrue();
             assertThat(mllm.hasRegionHead()).isTrue();
             Response r = mllm.ask(s.scene().render(), s.instruction());
@@ -112,9 +126,32 @@ class MaskPromptHeadEndToEndTest {
     }
 
     @Test
-    void withoutTheHeadNoPointIsAdded() {
+    void byDefaultTheHeadsPointIsAddedOnlyWhereTheModelNamedNoRegion() throws Exception {
+        copyWithConstantMaskHead(tmp);
         Sample s = segmentSample();
+        try (UnifiedMllm mllm = UnifiedMllm.load(tmp)) {
+            TaskCall task = mllm.ask(s.scene().render(), s.instruction()).parsed().tasks().get(0);
+            assertThat(task.groundings()).isNotEmpty().allMatch(g -> g.geometry() instanceof Box)
+                    .noneMatch(g -> g.label().equals(java.util.Optional.of(UnifiedMllm.MASK_PROMPT_HEAD_LABEL)));
+        }
+    }
+
+    @Test
+    void theShippedModelHasATrainedMaskPromptHead() {
         try (UnifiedMllm mllm = UnifiedMllm.load(SHIPPED)) {
+            assertThat(mllm.hasMaskPromptHead()).isTrue();
+            Point a = mllm.headPoint(new float[128], 48, 48);
+            float[] other = new float[128];
+            java.util.Arrays.fill(other, 1f);
+            assertThat(mllm.headPoint(other, 48, 48)).as("the point depends on the hidden state").isNotEqualTo(a);
+        }
+    }
+
+    @Test
+    void withoutTheHeadNoPointIsAdded() throws Exception {
+        copyWithRegionHeadOnly(tmp);
+        Sample s = segmentSample();
+        try (UnifiedMllm mllm = UnifiedMllm.builder(tmp).maskPromptPoints(MaskPromptPoints.ALWAYS).build()) {
             assertThat(mllm.hasMaskPromptHead()).isFalse();
             Response r = mllm.ask(s.scene().render(), s.instruction());
             assertThat(r.parsed().tasks().get(0).groundings()).noneMatch(g -> g.geometry() instanceof Point);

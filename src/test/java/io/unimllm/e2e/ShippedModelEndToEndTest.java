@@ -91,6 +91,8 @@ class ShippedModelEndToEndTest {
         assertThat(r.taskAccuracy()).as("task-token accuracy").isGreaterThanOrEqualTo(ShippedModelBar.TASK_ACCURACY);
         assertThat(r.boxIou50()).as("box IoU >= 0.5").isGreaterThanOrEqualTo(ShippedModelBar.BOX_IOU_50);
         assertThat(r.answerAccuracy()).as("plain answers").isGreaterThanOrEqualTo(ShippedModelBar.ANSWER_ACCURACY);
+        assertThat(r.headIouMean()).as("region-head box IoU").isGreaterThanOrEqualTo(ShippedModelBar.REGION_HEAD_IOU);
+        assertThat(r.maskIouMean()).as("mask IoU").isGreaterThanOrEqualTo(ShippedModelBar.MASK_IOU);
     }
 
     @Test

@@ -62,6 +62,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--router", description = "also measure the task router's dispatch overhead")
     boolean router;
 
+    @Option(names = "--products", description = "also measure the decoder's matrix products alone (GB/s per variant)")
+    boolean products;
+
     @Option(names = "--trace-dir", description = "keep libtorch profiler traces (chrome://tracing) in this directory")
     Path traceDir;
 
@@ -110,6 +113,12 @@ public final class BenchCommand implements Callable<Integer> {
             out.println("|---|---|---|---|---|---|");
             rows.forEach(out::println);
             overhead(m, gen, out);
+            if (products) {
+                long h = m.config().text().hiddenSize();
+                long ff = m.config().text().intermediateSize();
+                jsonLines.addAll(ProductBench.run(2 * ff, h, m.device(), out));
+                jsonLines.addAll(ProductBench.run(h, ff, m.device(), out));
+            }
         }
         if (router) {
             jsonLines.addAll(RouterBench.run(out));

@@ -5,14 +5,14 @@ package io.unimllm.e2e;
  * margin for the 60-sample test split, and above what a model ignoring the image or the instruction scores.
  */
 final class ShippedModelBar {
-    // measured on this split (60 held-out samples, seed 2027) for the checkpoint of 2026-11-30: task 1.000, box IoU
-    // >= 0.5: 0.537, region-head IoU 0.317, mask IoU 0.547, answers 0.591.
+    // measured on this split (60 held-out samples, seed 2027) for the checkpoint of 2026-11-30 (leg 6): task 1.000,
+    // box IoU >= 0.5: 0.610, region-head IoU 0.391, mask IoU 0.395, answers 0.636.
     // A model that ignores the image writes the mean box (IoU >= 0.5 for about 5% of boxes, mean IoU about 0.1, masks
     // of the wrong region) and answers at the prior (about 0.3); one that ignores the instruction picks the wrong task.
     static final double TASK_ACCURACY = 0.95;
-    static final double BOX_IOU_50 = 0.35;
-    static final double REGION_HEAD_IOU = 0.2;
-    static final double MASK_IOU = 0.35;
+    static final double BOX_IOU_50 = 0.45;
+    static final double REGION_HEAD_IOU = 0.25;
+    static final double MASK_IOU = 0.3;
     static final double ANSWER_ACCURACY = 0.45;
 
     private ShippedModelBar() {

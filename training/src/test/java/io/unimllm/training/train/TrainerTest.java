@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.unimllm.core.config.LlavaConfig;
 import io.unimllm.core.generate.Generator;
 import io.unimllm.core.generate.Prompt;
 import io.unimllm.core.model.LlavaModel;
@@ -28,18 +26,7 @@ class TrainerTest {
 
     @BeforeAll
     static void writeModel() throws Exception {
-        String json = """
-            {"model_type":"llava","image_token_index":60,"vision_feature_layer":-1,
-             "vision_feature_select_strategy":"default","projector_hidden_act":"gelu",
-             "text_config":{"model_type":"llama","hidden_size":16,"intermediate_size":32,"num_hidden_layers":2,
-               "num_attention_heads":4,"num_key_value_heads":2,"vocab_size":64,"max_position_embeddings":32,
-               "rms_norm_eps":1e-5,"bos_token_id":1,"eos_token_id":2,"pad_token_id":0},
-             "vision_config":{"model_type":"clip_vision_model","hidden_size":8,"intermediate_size":16,
-               "num_hidden_layers":1,"num_attention_heads":2,"image_size":8,"patch_size":4,"num_channels":3}}
-            """;
-        LlavaConfig cfg = LlavaConfig.parse(new ObjectMapper().readTree(json), null);
-        base = tmp.resolve("base");
-        new ModelInitializer(0.2, 3).write(cfg, base);
+        base = TinyModel.write(tmp.resolve("base"));
     }
 
     static TrainingBatch batch(long seed) {

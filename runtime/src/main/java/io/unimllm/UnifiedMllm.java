@@ -264,17 +264,12 @@ public final class UnifiedMllm implements AutoCloseable {
         if (regionHead == null) {
             throw new IllegalStateException("this checkpoint has no region head (heads.safetensors)");
         }
-        synchronized (lock) {
-            try (NDManager m = model.manager().newSubManager()) {
-                NDArray h = m.create(hidden, new Shape(1, hidden.length)).toType(model.dtype(), false);
-                float[] b = regionHead.apply(h).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-                double x1 = clamp(b[0]) * width;
-                double y1 = clamp(b[1]) * height;
-                double x2 = Math.max(x1, clamp(b[2]) * width);
-                double y2 = Math.max(y1, clamp(b[3]) * height);
-                return new Box(x1, y1, x2, y2);
-            }
-        }
+        float[] b = runHead(regionHead::apply, hidden);
+        double x1 = clamp(b[0]) * width;
+        double y1 = clamp(b[1]) * height;
+        double x2 = Math.max(x1, clamp(b[2]) * width);
+        double y2 = Math.max(y1, clamp(b[3]) * height);
+        return new Box(x1, y1, x2, y2);
     }
 
     /** The mask-prompt head's point prompt (pixels) for a hidden state. */
@@ -282,12 +277,16 @@ public final class UnifiedMllm implements AutoCloseable {
         if (maskPromptHead == null) {
             throw new IllegalStateException("this checkpoint has no mask-prompt head (heads.safetensors)");
         }
+        float[] p = runHead(maskPromptHead::apply, hidden);
+        return new Point(clamp(p[0]) * width, clamp(p[1]) * height);
+    }
+
+    /** A task head's raw fp32 output for one hidden state, computed in a scope of its own. */
+    private float[] runHead(java.util.function.UnaryOperator<NDArray> head, float[] hidden) {
         synchronized (lock) {
             try (NDManager m = model.manager().newSubManager()) {
                 NDArray h = m.create(hidden, new Shape(1, hidden.length)).toType(model.dtype(), false);
-                float[] p = maskPromptHead.apply(h).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
-                        .toFloatArray();
-                return new Point(clamp(p[0]) * width, clamp(p[1]) * height);
+                return head.apply(h).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
             }
         }
     }

@@ -170,8 +170,11 @@ public final class LlamaDecoder {
             k = rope.rotate(project(l.proj[1], x, row).reshape(b, t, kvHeads, headDim), cos, sin);
             v = project(l.proj[2], x, row);
         }
-        // q: [B, kvHeads, groups, T, D]; head h = kv * groups + g, as transformers' repeat_kv orders them.
-        q = q.reshape(b, t, kvHeads, groups, headDim).transpose(0, 2, 3, 1, 4);
+        // q: [B, kvHeads, groups * T, D]; head h = kv * groups + g, as transformers' repeat_kv orders them. The
+        // groups of a KV head share one batched product with its keys (rows g * T + t), so libtorch's matmul reads
+        // the cached keys and values in place instead of broadcasting (copying) them once per group.
+        q = q.reshape(b, t, kvHeads, groups, headDim).transpose(0, 2, 3, 1, 4)
+                .reshape(b, kvHeads, groups * t, headDim);
         // keys and values time-major, [T, B, kvHeads, D], as the cache stores them
         k = k.transpose(1, 0, 2, 3);
         v = v.reshape(b, t, kvHeads, headDim).transpose(1, 0, 2, 3);
@@ -180,15 +183,19 @@ public final class LlamaDecoder {
             k = kv[0];
             v = kv[1];
         }
-        // k: [S, B, kvH, D] -> [B, kvH, 1, D, S]; v: -> [B, kvH, 1, S, D]
-        NDArray scores = q.matMul(k.transpose(1, 2, 3, 0).expandDims(2)).mul((float) (1.0 / Math.sqrt(headDim)));
+        long s = k.getShape().get(0);
+        // k: [S, B, kvH, D] -> [B, kvH, D, S]; v: -> [B, kvH, S, D]
+        NDArray scores = q.matMul(k.transpose(1, 2, 3, 0)).mul((float) (1.0 / Math.sqrt(headDim)));
         if (mask != null) {
-            scores = scores.add(mask);
+            // the mask [B, 1, 1, T, S] broadcasts over KV heads and groups
+            scores = scores.reshape(b, kvHeads, groups, t, s).add(mask).reshape(b, kvHeads, groups * t, s);
         }
         DataType dt = scores.getDataType();
         NDArray probs = dt == DataType.FLOAT32 ? scores.softmax(-1)
                 : Casts.to(Casts.to(scores, DataType.FLOAT32).softmax(-1), dt);
-        NDArray ctx = probs.matMul(v.transpose(1, 2, 0, 3).expandDims(2)).transpose(0, 3, 1, 2, 4);
+        // [B, kvH, groups * T, D] -> [B, T, kvH, groups, D]
+        NDArray ctx = probs.matMul(v.transpose(1, 2, 0, 3)).reshape(b, kvHeads, groups, t, headDim)
+                .transpose(0, 3, 1, 2, 4);
         return project(l.proj[3], row ? ctx.reshape(heads * headDim) : ctx.reshape(b, t, heads * headDim), row);
     }
 

@@ -32,8 +32,8 @@ import java.util.Locale;
 
 /**
  * The recipe of the small model the repository ships: a LLaVA-style MLLM trained from scratch on the synthetic shapes
- * world to answer with unimllm's task and grounding tokens, with TPO-style region and mask-prompt heads. Everything is written in
- * the standard checkpoint layout (config.json, model.safetensors, heads.safetensors, tokenizer.json, unimllm.json).
+ * world to answer with unimllm's task and grounding tokens, with TPO-style region and mask-prompt heads. Everything
+ * is written in the standard checkpoint layout (config.json, model.safetensors, heads.safetensors, tokenizer.json, unimllm.json).
  */
 public final class ShapesRecipe {
     /** Image side of the world and of the vision tower. */
@@ -177,10 +177,12 @@ public final class ShapesRecipe {
                     trainer.save(dir, true, !last);
                 }
                 if (step % 10 == 9 || last) {
-                    log.printf(Locale.ROOT, "step %5d/%d  loss %.4f (lm %.4f, region %.4f, point %.4f)  val %.4f  "
+                    log.printf(Locale.ROOT, "step %5d/%d  loss %.4f (lm %.4f, region %.4f, point %.4f)  val %s  "
                             + "lr %.2e  %.1f samples/s  %s elapsed  skipped %d repaired %d%s%n", step + 1, run.steps(),
                             ema, r.lmLoss(), r.regionLoss(), r.pointLoss(),
-                            val, r.lr(), (step + 1 - first) * run.batchSize() / elapsed,
+                            // no validation loss before the first check (step 250)
+                            Double.isNaN(val) ? "-" : String.format(Locale.ROOT, "%.4f", val), r.lr(),
+                            (step + 1 - first) * run.batchSize() / elapsed,
                             Duration.ofSeconds((long) elapsed), trainer.skippedSteps(), trainer.repairedSteps(),
                             run.precision() == TrainingOptions.Precision.FP32 ? ""
                                     : String.format(Locale.ROOT, "  scale %.0f overflows %d", trainer.lossScale(),

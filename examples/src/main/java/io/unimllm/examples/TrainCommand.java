@@ -41,6 +41,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "with fp32 master weights and dynamic loss scaling, for GPUs (fp16 is slow on CPUs) (default ${DEFAULT-VALUE})")
     String precision;
 
+    @Option(names = "--head-weight", defaultValue = "1.0", description = "weight of the region and mask-prompt heads' "
+            + "losses next to the language loss (default ${DEFAULT-VALUE})")
+    double headWeight;
+
     @Option(names = "--resume", description = "continue from the checkpoint in --out instead of a fresh initialisation")
     boolean resume;
 
@@ -53,7 +57,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         double val = ShapesRecipe.train(out, new ShapesRecipe.Run(steps, batch, lr, warmup, seed,
-                Duration.ofMinutes(minutes), resume, p), System.out);
+                Duration.ofMinutes(minutes), resume, p, headWeight), System.out);
         System.out.printf("done in %s, validation loss %.4f, checkpoint %s%n",
                 Duration.ofNanos(System.nanoTime() - start).withNanos(0), val, out);
         return 0;

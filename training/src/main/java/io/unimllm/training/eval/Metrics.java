@@ -64,6 +64,26 @@ public final class Metrics {
         return got.strip().equalsIgnoreCase(want.strip());
     }
 
+    /**
+     * True for a target box of at most 1/16 of the image's area (12 x 12 pixels of a 48 px image): the shapes
+     * world's small shapes are, its large ones are not.
+     */
+    public static boolean isSmall(Box box, int imageWidth, int imageHeight) {
+        return box.width() * box.height() * 16 <= (double) imageWidth * imageHeight;
+    }
+
+    /**
+     * Task arguments match when they are equal ignoring case and runs of whitespace (the model writes one token per
+     * word, the target may be spaced differently).
+     */
+    public static boolean argumentsMatch(String got, String want) {
+        return normalise(got).equalsIgnoreCase(normalise(want));
+    }
+
+    private static String normalise(String s) {
+        return s.strip().replaceAll("\\s+", " ");
+    }
+
     /** The mean, NaN for no values. */
     public static double mean(List<Double> v) {
         return v.isEmpty() ? Double.NaN : v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);

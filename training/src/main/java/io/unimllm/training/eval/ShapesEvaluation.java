@@ -10,6 +10,7 @@ import io.unimllm.geometry.Point;
 import io.unimllm.router.TaskResult;
 import io.unimllm.router.spi.ExpertException;
 import io.unimllm.router.spi.ExpertRequest;
+import io.unimllm.tokenizer.protocol.OutputParser;
 import io.unimllm.tokenizer.protocol.TaskCall;
 import io.unimllm.training.data.JsonlDatasetReader;
 import io.unimllm.training.recipe.ShapesRecipe;
@@ -74,7 +75,11 @@ public final class ShapesEvaluation {
             ColourRegionSegmenter segmenter) {
         long start = System.nanoTime();
         int taskOk = 0;
+        int argumentTasks = 0;
+        int argumentOk = 0;
         List<Double> boxIous = new ArrayList<>();
+        List<Double> smallBoxIous = new ArrayList<>();
+        List<Double> largeBoxIous = new ArrayList<>();
         List<Double> headIous = new ArrayList<>();
         List<Double> maskIous = new ArrayList<>();
         List<Double> boxOnlyMaskIous = new ArrayList<>();
@@ -92,6 +97,15 @@ public final class ShapesEvaluation {
             if (want.equals(got)) {
                 taskOk++;
             }
+            if (!want.equals("answer")) {
+                argumentTasks++;
+                List<TaskCall> targets = new OutputParser(mllm.manifest().tasks(), mllm.manifest().codec(), false,
+                        img.getWidth(), img.getHeight()).parse(s.answer()).tasks();
+                if (!tasks.isEmpty() && !targets.isEmpty()
+                        && Metrics.argumentsMatch(tasks.get(0).arguments(), targets.get(0).arguments())) {
+                    argumentOk++;
+                }
+            }
             if (want.equals("answer")) {
                 plain++;
                 if (Metrics.plainAnswerMatches(r.text(), s.answer())) {
@@ -106,7 +120,12 @@ public final class ShapesEvaluation {
                         }
                     }
                 }
-                boxIous.addAll(Metrics.matchIous(s.boxes(), predicted));
+                List<Double> ious = Metrics.matchIous(s.boxes(), predicted);
+                boxIous.addAll(ious);
+                for (int j = 0; j < ious.size(); j++) {
+                    boolean small = Metrics.isSmall(s.boxes().get(j), img.getWidth(), img.getHeight());
+                    (small ? smallBoxIous : largeBoxIous).add(ious.get(j));
+                }
                 if (mllm.hasRegionHead() && !tasks.isEmpty() && tasks.get(0).hiddenState().isPresent()) {
                     Box head = mllm.headBox(tasks.get(0).hiddenState().get(), img.getWidth(), img.getHeight());
                     headIous.add(head.iou(s.boxes().get(0)));
@@ -136,7 +155,9 @@ public final class ShapesEvaluation {
                 progress.accept(i + 1);
             }
         }
-        return new EvaluationReport(n, taskOk / (double) n, Metrics.mean(boxIous), Metrics.fraction(boxIous, 0.5),
+        return new EvaluationReport(n, taskOk / (double) n,
+                argumentTasks == 0 ? Double.NaN : argumentOk / (double) argumentTasks, Metrics.mean(boxIous),
+                Metrics.fraction(boxIous, 0.5), Metrics.fraction(smallBoxIous, 0.5), Metrics.fraction(largeBoxIous, 0.5),
                 Metrics.mean(headIous), Metrics.mean(maskIous),
                 mllm.hasMaskPromptHead() ? Metrics.mean(boxOnlyMaskIous) : Double.NaN,
                 mllm.hasMaskPromptHead() ? Metrics.mean(headMaskIous) : Double.NaN, Metrics.mean(editAcc),

@@ -48,12 +48,21 @@ public final class ShapesRecipe {
      * Hyper-parameters of a training run.
      *
      * @param precision fp32, or fp16 mixed precision (fp32 master weights; meant for GPUs, see docs/training.md)
+     * @param headLossWeight weight of the region and mask-prompt heads' losses next to the language loss (1 = the
+     *     recipe's default)
      */
     public record Run(int steps, int batchSize, double lr, int warmup, long seed, Duration budget, boolean resume,
-            TrainingOptions.Precision precision) {
-        /** An fp32 run. */
+            TrainingOptions.Precision precision, double headLossWeight) {
+        /** Checks the weight. */
+        public Run {
+            if (!(headLossWeight >= 0) || Double.isInfinite(headLossWeight)) {
+                throw new IllegalArgumentException("head loss weight must be finite and >= 0, got " + headLossWeight);
+            }
+        }
+
+        /** An fp32 run with the default head loss weight (1). */
         public Run(int steps, int batchSize, double lr, int warmup, long seed, Duration budget, boolean resume) {
-            this(steps, batchSize, lr, warmup, seed, budget, resume, TrainingOptions.Precision.FP32);
+            this(steps, batchSize, lr, warmup, seed, budget, resume, TrainingOptions.Precision.FP32, 1.0);
         }
     }
 
@@ -152,7 +161,7 @@ public final class ShapesRecipe {
         try (UnimllmTokenizer tok = UnimllmTokenizer.load(dir);
                 LlavaModel model = LlavaModel.load(dir, LoadOptions.builder().dtype(DataType.FLOAT32).build());
                 Trainer trainer = new Trainer(model, Stages.fromScratch().schedule(run.lr(), run.warmup(), run.steps())
-                        .weightDecay(0.01).clipNorm(1.0).seed(run.seed()).precision(run.precision()).build(), dir)) {
+                        .regionHead(run.headLossWeight()).maskPromptHead(run.headLossWeight()).weightDecay(0.01).clipNorm(1.0).seed(run.seed()).precision(run.precision()).build(), dir)) {
             Batcher batcher = batcher(dir, tok, model);
             WorldGenerator world = new WorldGenerator(IMAGE_SIZE, Phrasings.TRAIN, run.seed());
             TrainingBatch validation = batcher.batch(examples(new WorldGenerator(IMAGE_SIZE, Phrasings.TRAIN,

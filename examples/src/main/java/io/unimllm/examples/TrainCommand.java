@@ -45,6 +45,11 @@ public final class TrainCommand implements Callable<Integer> {
             + "losses next to the language loss (default ${DEFAULT-VALUE})")
     double headWeight;
 
+    @Option(names = "--same-kind", defaultValue = "0", description = "probability that a training scene's further "
+            + "shapes share its first shape's kind, so that only the colour or size named tells them apart "
+            + "(default ${DEFAULT-VALUE})")
+    double sameKind;
+
     @Option(names = "--resume", description = "continue from the checkpoint in --out instead of a fresh initialisation")
     boolean resume;
 
@@ -57,7 +62,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         double val = ShapesRecipe.train(out, new ShapesRecipe.Run(steps, batch, lr, warmup, seed,
-                Duration.ofMinutes(minutes), resume, p, headWeight), System.out);
+                Duration.ofMinutes(minutes), resume, p, headWeight, sameKind), System.out);
         System.out.printf("done in %s, validation loss %.4f, checkpoint %s%n",
                 Duration.ofNanos(System.nanoTime() - start).withNanos(0), val, out);
         return 0;

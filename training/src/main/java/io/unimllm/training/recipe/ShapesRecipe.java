@@ -50,19 +50,25 @@ public final class ShapesRecipe {
      * @param precision fp32, or fp16 mixed precision (fp32 master weights; meant for GPUs, see docs/training.md)
      * @param headLossWeight weight of the region and mask-prompt heads' losses next to the language loss (1 = the
      *     recipe's default)
+     * @param sameKindDistractors probability that a training scene's further shapes share its first shape's kind
+     *     ({@link WorldGenerator#sameKindDistractors}; 0 = the plain world; validation always uses the plain world)
      */
     public record Run(int steps, int batchSize, double lr, int warmup, long seed, Duration budget, boolean resume,
-            TrainingOptions.Precision precision, double headLossWeight) {
-        /** Checks the weight. */
+            TrainingOptions.Precision precision, double headLossWeight, double sameKindDistractors) {
+        /** Checks the weight and the probability. */
         public Run {
             if (!(headLossWeight >= 0) || Double.isInfinite(headLossWeight)) {
                 throw new IllegalArgumentException("head loss weight must be finite and >= 0, got " + headLossWeight);
             }
+            if (!(sameKindDistractors >= 0 && sameKindDistractors <= 1)) {
+                throw new IllegalArgumentException("same-kind probability must be in [0, 1], got "
+                        + sameKindDistractors);
+            }
         }
 
-        /** An fp32 run with the default head loss weight (1). */
+        /** An fp32 run on the plain world with the default head loss weight (1). */
         public Run(int steps, int batchSize, double lr, int warmup, long seed, Duration budget, boolean resume) {
-            this(steps, batchSize, lr, warmup, seed, budget, resume, TrainingOptions.Precision.FP32, 1.0);
+            this(steps, batchSize, lr, warmup, seed, budget, resume, TrainingOptions.Precision.FP32, 1.0, 0.0);
         }
     }
 
@@ -163,14 +169,16 @@ public final class ShapesRecipe {
                 Trainer trainer = new Trainer(model, Stages.fromScratch().schedule(run.lr(), run.warmup(), run.steps())
                         .regionHead(run.headLossWeight()).maskPromptHead(run.headLossWeight()).weightDecay(0.01).clipNorm(1.0).seed(run.seed()).precision(run.precision()).build(), dir)) {
             Batcher batcher = batcher(dir, tok, model);
-            WorldGenerator world = new WorldGenerator(IMAGE_SIZE, Phrasings.TRAIN, run.seed());
+            WorldGenerator world = new WorldGenerator(IMAGE_SIZE, Phrasings.TRAIN, run.seed())
+                    .sameKindDistractors(run.sameKindDistractors());
             TrainingBatch validation = batcher.batch(examples(new WorldGenerator(IMAGE_SIZE, Phrasings.TRAIN,
                     run.seed() + 1_000_003), 64));
             int first = 0;
             if (run.resume() && Files.isRegularFile(dir.resolve("trainer_state.json"))) {
                 trainer.resume(dir);
                 first = trainer.optimizerSteps();
-                world = new WorldGenerator(IMAGE_SIZE, Phrasings.TRAIN, run.seed() + first);
+                world = new WorldGenerator(IMAGE_SIZE, Phrasings.TRAIN, run.seed() + first)
+                        .sameKindDistractors(run.sameKindDistractors());
                 log.printf(Locale.ROOT, "resumed at optimizer step %d%n", first);
             }
             long start = System.nanoTime();

@@ -27,6 +27,7 @@ public final class WorldGenerator {
     private final int maxShapes;
     private final Map<Phrasings.Task, List<String>> phrasings;
     private final SplittableRandom rnd;
+    private double sameKind;
 
     /**
      * @param size image side in pixels
@@ -54,6 +55,22 @@ public final class WorldGenerator {
         this.maxShapes = maxShapes;
         this.phrasings = phrasings;
         this.rnd = new SplittableRandom(seed);
+    }
+
+    /**
+     * Makes each shape after a scene's first take the first one's kind with probability {@code p} (0, the default,
+     * leaves the world as the shipped model's evaluation sees it, sample for sample). Scenes with several circles,
+     * say, can only be answered by the colour (or size) the instruction names, so a training mix with such distractors
+     * rewards reading those words instead of guessing the object from its kind alone.
+     *
+     * @return this generator
+     */
+    public WorldGenerator sameKindDistractors(double p) {
+        if (!(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException("same-kind probability must be in [0, 1], got " + p);
+        }
+        this.sameKind = p;
+        return this;
     }
 
     /** Image side in pixels. */
@@ -91,7 +108,12 @@ public final class WorldGenerator {
             double r = size * (large ? 0.16 + 0.04 * rnd.nextDouble() : 0.09 + 0.03 * rnd.nextDouble());
             double cx = r + 1 + rnd.nextDouble() * (size - 2 * r - 2);
             double cy = r + 1 + rnd.nextDouble() * (size - 2 * r - 2);
-            Shape s = new Shape(ShapeKind.values()[rnd.nextInt(3)], Palette.values()[rnd.nextInt(6)], cx, cy, r, large);
+            ShapeKind kind = ShapeKind.values()[rnd.nextInt(3)];
+            // no extra draw at probability 0, so the default world stays sample-for-sample the same
+            if (sameKind > 0 && !shapes.isEmpty() && rnd.nextDouble() < sameKind) {
+                kind = shapes.get(0).kind();
+            }
+            Shape s = new Shape(kind, Palette.values()[rnd.nextInt(6)], cx, cy, r, large);
             boolean clear = true;
             for (Shape o : shapes) {
                 double d = Math.hypot(o.cx() - cx, o.cy() - cy);

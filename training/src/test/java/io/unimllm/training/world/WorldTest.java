@@ -186,6 +186,30 @@ class WorldTest {
     }
 
     @Test
+    void sameKindDistractorsMakeScenesThatOnlyColourOrSizeDisambiguate() {
+        List<Sample> plain = new WorldGenerator(48, Phrasings.TRAIN, 5).next(300);
+        List<Sample> hard = new WorldGenerator(48, Phrasings.TRAIN, 5).sameKindDistractors(1).next(300);
+        assertThat(sameKindShare(hard)).isEqualTo(1.0);
+        assertThat(sameKindShare(plain)).isLessThan(0.6);
+        // probability 0 is the plain world, sample for sample (the pinned evaluation splits depend on it)
+        List<Sample> zero = new WorldGenerator(48, Phrasings.TRAIN, 5).sameKindDistractors(0).next(300);
+        for (int i = 0; i < plain.size(); i++) {
+            assertThat(zero.get(i).instruction()).isEqualTo(plain.get(i).instruction());
+            assertThat(zero.get(i).answer()).isEqualTo(plain.get(i).answer());
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new WorldGenerator(48, Phrasings.TRAIN, 5)
+                .sameKindDistractors(1.5)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[0, 1]");
+    }
+
+    /** Fraction of multi-shape scenes whose shapes all share one kind. */
+    private static double sameKindShare(List<Sample> samples) {
+        long multi = samples.stream().filter(s -> s.scene().shapes().size() > 1).count();
+        long same = samples.stream().filter(s -> s.scene().shapes().size() > 1)
+                .filter(s -> s.scene().shapes().stream().map(Shape::kind).distinct().count() == 1).count();
+        return same / (double) multi;
+    }
+
+    @Test
     void taskIdsRoundTrip() {
         for (Phrasings.Task t : Phrasings.Task.values()) {
             assertThat(Phrasings.Task.fromId(t.id())).isEqualTo(t);

@@ -55,14 +55,10 @@ public final class ShapesRecipe {
      */
     public record Run(int steps, int batchSize, double lr, int warmup, long seed, Duration budget, boolean resume,
             TrainingOptions.Precision precision, double headLossWeight, double sameKindDistractors) {
-        /** Checks the weight and the probability. */
+        /** Checks the weight (the probability is checked by {@link WorldGenerator#sameKindDistractors}). */
         public Run {
             if (!(headLossWeight >= 0) || Double.isInfinite(headLossWeight)) {
                 throw new IllegalArgumentException("head loss weight must be finite and >= 0, got " + headLossWeight);
-            }
-            if (!(sameKindDistractors >= 0 && sameKindDistractors <= 1)) {
-                throw new IllegalArgumentException("same-kind probability must be in [0, 1], got "
-                        + sameKindDistractors);
             }
         }
 

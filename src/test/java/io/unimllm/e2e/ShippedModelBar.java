@@ -8,10 +8,10 @@ final class ShippedModelBar {
     // measured on this split (60 held-out samples, seed 2027) for the checkpoint of 2026-11-30 (leg 13): task 1.000,
     // task arguments 0.974, box IoU >= 0.5: 0.902, region-head IoU 0.599, mask IoU 0.661, answers 0.773 (leg 7:
     // arguments 0.577 on 200 samples, box 0.585, region head 0.424, mask 0.503, answers 0.727). On 200 held-out
-    // samples (docs/training.md) box IoU >= 0.5 is 0.809. A model that ignores the image writes the mean box (IoU >= 0.5
-    // for about 5% of boxes, mean IoU about 0.1, masks of the wrong region) and answers at the prior (about 0.3); one
-    // that ignores the instruction picks the wrong task; one that ignores its colour words (as up to leg 10) names the
-    // object right about 60% of the time and boxes it about 70%.
+    // samples (docs/training.md) box IoU >= 0.5 is 0.809. A model that ignores the image writes the mean box
+    // (IoU >= 0.5 for about 5% of boxes, mean IoU about 0.1, masks of the wrong region) and answers at the prior
+    // (about 0.3); one that ignores the instruction picks the wrong task; one that ignores its colour words (as up to
+    // leg 10) names the object right about 60% of the time and boxes it about 70%.
     static final double TASK_ACCURACY = 0.95;
     static final double ARGUMENT_ACCURACY = 0.9;
     static final double BOX_IOU_50 = 0.8;

@@ -25,8 +25,9 @@ import java.util.Locale;
  * @param seconds wall time of the evaluation
  */
 public record EvaluationReport(int samples, double taskAccuracy, double argumentAccuracy, double boxIouMean,
-        double boxIou50, double boxIou50Small, double boxIou50Large, double headIouMean, double maskIouMean, double maskBoxOnlyIouMean, double maskHeadIouMean,
-        double editPixelAccuracy, double answerAccuracy, double seconds) {
+        double boxIou50, double boxIou50Small, double boxIou50Large, double headIouMean, double maskIouMean,
+        double maskBoxOnlyIouMean, double maskHeadIouMean, double editPixelAccuracy, double answerAccuracy,
+        double seconds) {
 
     /** A markdown table of the metrics; the mask-prompt head's lines only when the checkpoint has that head. */
     public String markdown() {
@@ -49,7 +50,7 @@ public record EvaluationReport(int samples, double taskAccuracy, double argument
             %s| edit pixel accuracy | %.3f |
             | plain-answer accuracy | %.3f |
             | wall time | %.0f s |
-            """, samples, taskAccuracy, argumentAccuracy, boxIouMean, boxIou50, boxIou50Small, boxIou50Large, headIouMean, maskIouMean, head, editPixelAccuracy,
-                answerAccuracy, seconds);
+            """, samples, taskAccuracy, argumentAccuracy, boxIouMean, boxIou50, boxIou50Small, boxIou50Large,
+                headIouMean, maskIouMean, head, editPixelAccuracy, answerAccuracy, seconds);
     }
 }

@@ -157,8 +157,8 @@ public final class ShapesEvaluation {
         }
         return new EvaluationReport(n, taskOk / (double) n,
                 argumentTasks == 0 ? Double.NaN : argumentOk / (double) argumentTasks, Metrics.mean(boxIous),
-                Metrics.fraction(boxIous, 0.5), Metrics.fraction(smallBoxIous, 0.5), Metrics.fraction(largeBoxIous, 0.5),
-                Metrics.mean(headIous), Metrics.mean(maskIous),
+                Metrics.fraction(boxIous, 0.5), Metrics.fraction(smallBoxIous, 0.5),
+                Metrics.fraction(largeBoxIous, 0.5), Metrics.mean(headIous), Metrics.mean(maskIous),
                 mllm.hasMaskPromptHead() ? Metrics.mean(boxOnlyMaskIous) : Double.NaN,
                 mllm.hasMaskPromptHead() ? Metrics.mean(headMaskIous) : Double.NaN, Metrics.mean(editAcc),
                 plain == 0 ? Double.NaN : plainOk / (double) plain, (System.nanoTime() - start) / 1e9);

@@ -33,7 +33,8 @@ import java.util.Locale;
 /**
  * The recipe of the small model the repository ships: a LLaVA-style MLLM trained from scratch on the synthetic shapes
  * world to answer with unimllm's task and grounding tokens, with TPO-style region and mask-prompt heads. Everything
- * is written in the standard checkpoint layout (config.json, model.safetensors, heads.safetensors, tokenizer.json, unimllm.json).
+ * is written in the standard checkpoint layout (config.json, model.safetensors, heads.safetensors, tokenizer.json,
+ * unimllm.json).
  */
 public final class ShapesRecipe {
     /** Image side of the world and of the vision tower. */
@@ -163,20 +164,20 @@ public final class ShapesRecipe {
         try (UnimllmTokenizer tok = UnimllmTokenizer.load(dir);
                 LlavaModel model = LlavaModel.load(dir, LoadOptions.builder().dtype(DataType.FLOAT32).build());
                 Trainer trainer = new Trainer(model, Stages.fromScratch().schedule(run.lr(), run.warmup(), run.steps())
-                        .regionHead(run.headLossWeight()).maskPromptHead(run.headLossWeight()).weightDecay(0.01).clipNorm(1.0).seed(run.seed()).precision(run.precision()).build(), dir)) {
+                        .regionHead(run.headLossWeight()).maskPromptHead(run.headLossWeight()).weightDecay(0.01)
+                        .clipNorm(1.0).seed(run.seed()).precision(run.precision()).build(), dir)) {
             Batcher batcher = batcher(dir, tok, model);
-            WorldGenerator world = new WorldGenerator(IMAGE_SIZE, Phrasings.TRAIN, run.seed())
-                    .sameKindDistractors(run.sameKindDistractors());
             TrainingBatch validation = batcher.batch(examples(new WorldGenerator(IMAGE_SIZE, Phrasings.TRAIN,
                     run.seed() + 1_000_003), 64));
             int first = 0;
             if (run.resume() && Files.isRegularFile(dir.resolve("trainer_state.json"))) {
                 trainer.resume(dir);
                 first = trainer.optimizerSteps();
-                world = new WorldGenerator(IMAGE_SIZE, Phrasings.TRAIN, run.seed() + first)
-                        .sameKindDistractors(run.sameKindDistractors());
                 log.printf(Locale.ROOT, "resumed at optimizer step %d%n", first);
             }
+            // a resumed run draws new samples, not the ones its first part saw
+            WorldGenerator world = new WorldGenerator(IMAGE_SIZE, Phrasings.TRAIN, run.seed() + first)
+                    .sameKindDistractors(run.sameKindDistractors());
             long start = System.nanoTime();
             double ema = Double.NaN;
             double val = Double.NaN;

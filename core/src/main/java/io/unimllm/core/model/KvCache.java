@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.IValue;
 
 /**
  * A pre-allocated key/value cache: per layer {@code [capacity, batch, kvHeads, headDim]} for keys and values,
@@ -17,6 +19,8 @@ public final class KvCache implements AutoCloseable {
     private final NDArray[] values;
     private final int capacity;
     private int length;
+    /** Keys and values as TorchScript lists for {@link ScriptedDecodeStep}, made on first use. */
+    private IValue[] scripted;
 
     /**
      * Allocates the cache on {@code parent}'s device; it owns its arrays and frees them on {@link #close()}.
@@ -66,8 +70,33 @@ public final class KvCache implements AutoCloseable {
         length += t;
     }
 
+    /** The per-layer key arrays {@code [capacity, batch, kvHeads, headDim]}. */
+    NDArray[] keyArrays() {
+        return keys.clone();
+    }
+
+    /** The per-layer key and value arrays as two TorchScript lists (PyTorch engine only), owned by this cache. */
+    IValue[] scriptedLists() {
+        if (scripted == null) {
+            PtNDArray[] k = new PtNDArray[keys.length];
+            PtNDArray[] v = new PtNDArray[values.length];
+            for (int i = 0; i < k.length; i++) {
+                k[i] = (PtNDArray) keys[i];
+                v[i] = (PtNDArray) values[i];
+            }
+            scripted = new IValue[] {IValue.listFrom(k), IValue.listFrom(v)};
+        }
+        return scripted;
+    }
+
     @Override
     public void close() {
+        if (scripted != null) {
+            // the lists hold references to the cache's tensors: release them with the arrays
+            scripted[0].close();
+            scripted[1].close();
+            scripted = null;
+        }
         manager.close();
     }
 }

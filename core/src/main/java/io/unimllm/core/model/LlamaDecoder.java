@@ -26,7 +26,12 @@ public final class LlamaDecoder {
     private final int headDim;
     private final int kvHeads;
     private final int groups;
+    private final NDManager manager;
     private boolean fusedProjections = true;
+    private boolean scriptedDecode = true;
+    /** Made on the first decode step that can use it; null before, or when the layers cannot run scripted. */
+    private ScriptedDecodeStep scripted;
+    private boolean scriptedTried;
 
     /** The weights of one decoder layer; the linear layers may be replaced, for example by LoRA adapters. */
     public static final class Layer {
@@ -60,6 +65,7 @@ public final class LlamaDecoder {
      */
     public LlamaDecoder(TextConfig cfg, WeightLoader w, NDManager manager, String prefix, String lmHeadName) {
         this.cfg = cfg;
+        this.manager = manager;
         this.headDim = cfg.headDim();
         this.kvHeads = cfg.numKeyValueHeads();
         this.groups = cfg.numAttentionHeads() / kvHeads;
@@ -111,6 +117,14 @@ public final class LlamaDecoder {
      * @return {@code [B, T, hidden]} last-layer hidden states after the final norm
      */
     public NDArray forward(NDArray inputs, NDArray positions, NDArray mask, KvCache cache) {
+        if (cache != null && inputs.getShape().get(1) == 1 && scriptedDecode && fusedProjections) {
+            ScriptedDecodeStep step = scriptedStep();
+            if (step != null && !ai.djl.pytorch.jni.JniUtils.isGradMode()) {
+                NDArray out = step.run(inputs, positions, mask, cache);
+                cache.advance(1);
+                return out;
+            }
+        }
         NDArray[] cs = rope.cosSin(positions);
         // [B, T, 1, D]: broadcast over the heads of q and k laid out as [B, T, heads, D], made once per pass
         NDArray cos = cs[0].expandDims(2);
@@ -143,6 +157,29 @@ public final class LlamaDecoder {
         }
         NDArray out = Norms.rmsNorm(x, finalNorm, eps);
         return row ? out.reshape(shape) : out;
+    }
+
+    private ScriptedDecodeStep scriptedStep() {
+        if (!scriptedTried) {
+            scriptedTried = true;
+            scripted = ScriptedDecodeStep.create(manager, layers, finalNorm, rope.tables(), act,
+                    cfg.numAttentionHeads(), kvHeads, headDim, cfg.intermediateSize(), cfg.rmsNormEps());
+        }
+        return scripted;
+    }
+
+    /** Whether a decode step with the KV cache would run scripted now (with gradients off). */
+    boolean decodesScripted() {
+        return scriptedDecode && fusedProjections && scriptedStep() != null;
+    }
+
+    /** Drops the scripted step; the next decode step makes it again from the layers as they are then. */
+    void releaseScripted() {
+        if (scripted != null) {
+            scripted.close();
+            scripted = null;
+        }
+        scriptedTried = false;
     }
 
     private static NDArray project(Linear linear, NDArray x, boolean row) {
@@ -226,6 +263,7 @@ public final class LlamaDecoder {
         }
         Layer l = layers.get(i);
         l.proj[j] = wrap.apply(l.proj[j]);
+        releaseScripted();
         if (j <= 2) {
             l.qkv = null;
         } else if (j == 4 || j == 5) {
@@ -240,6 +278,17 @@ public final class LlamaDecoder {
      */
     public void useFusedProjections(boolean fused) {
         this.fusedProjections = fused;
+    }
+
+    /**
+     * Chooses how a decode step with the KV cache (one new position per row) runs: as one call of a TorchScript
+     * program inside libtorch (the default, see {@link ScriptedDecodeStep}), or operation by operation from Java like
+     * every other forward pass. Both compute the same numbers; the scripted step saves the cost of crossing from
+     * Java into libtorch some fifty times per layer. It is used only with the stacked projections on, no projection
+     * replaced, and gradients off; otherwise the step falls back to the operation-by-operation path.
+     */
+    public void useScriptedDecode(boolean on) {
+        this.scriptedDecode = on;
     }
 
     /** Head size of the attention. */

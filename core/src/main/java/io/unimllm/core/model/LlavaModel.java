@@ -213,6 +213,7 @@ public final class LlavaModel implements AutoCloseable {
 
     @Override
     public void close() {
+        decoder.releaseScripted();
         manager.close();
     }
 }

@@ -49,6 +49,11 @@ final class RotaryEmbedding {
             Embedding.embedding(positions, sin, SparseFormat.DENSE).singletonOrThrow()};
     }
 
+    /** The cos {@code [P, D]}, sin {@code [P, D]} and rotate-half {@code [D, D]} tables. */
+    NDArray[] tables() {
+        return new NDArray[] {cos, sin, rotateHalf};
+    }
+
     /** {@code x * cos + rotate_half(x) * sin}, with cos/sin broadcastable to {@code x}. */
     NDArray rotate(NDArray x, NDArray cos, NDArray sin) {
         return x.mul(cos).add(x.matMul(rotateHalf).mul(sin));

@@ -68,6 +68,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--trace-dir", description = "keep libtorch profiler traces (chrome://tracing) in this directory")
     Path traceDir;
 
+    @Option(names = "--decode", split = ",", defaultValue = "scripted", description = "how decode steps run: "
+            + "scripted (one TorchScript call per step, the default), ops (operation by operation from Java), or "
+            + "both, alternated within each round (default ${DEFAULT-VALUE})")
+    private List<String> decodeModes;
+
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu")
     String device;
 
@@ -108,11 +113,14 @@ public final class BenchCommand implements Callable<Integer> {
             }
             out.println(rows.remove(0));
             out.println();
-            out.printf(Locale.ROOT, "| batch | prefill tok/s | decode tok/s (all rows) | decode ms/step | "
+            out.printf(Locale.ROOT, "| decode | batch | prefill tok/s | decode tok/s (all rows) | decode ms/step | "
                     + "steps/s as %% of the limit | decode vs batch %d |%n", batches.get(0));
-            out.println("|---|---|---|---|---|---|");
+            out.println("|---|---|---|---|---|---|---|");
             rows.forEach(out::println);
-            overhead(m, gen, out);
+            for (String mode : decodeModes) {
+                useMode(m, mode);
+                overhead(m, gen, mode, out);
+            }
             if (products) {
                 long h = m.config().text().hiddenSize();
                 long ff = m.config().text().intermediateSize();
@@ -192,7 +200,8 @@ public final class BenchCommand implements Callable<Integer> {
      */
     private List<String> measure(LlavaModel m, Generator gen, Probe probe, long perTokenBytes) {
         GenerationConfig cfg = GenerationConfig.builder().maxNewTokens(newTokens).ignoreEos(true).build();
-        int n = batches.size();
+        int nb = batches.size();
+        int n = decodeModes.size() * nb;
         double[][] prefill = new double[n][runs];
         double[][] decode = new double[n][runs];
         double[][] stepMs = new double[n][runs];
@@ -202,7 +211,8 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = -warmup; i < runs; i++) {
             double bw = probe.gbs(5);
             for (int j = 0; j < n; j++) {
-                int batch = batches.get(j);
+                int batch = batches.get(j % nb);
+                useMode(m, decodeModes.get(j / nb));
                 List<Prompt> ps = prompts(batch, m.config().text().vocabSize(), 42 + batch);
                 GenerationTimings t = gen.generate(ps, cfg, (row, tok) -> true).get(0).timings();
                 if (i >= 0) {
@@ -211,28 +221,30 @@ public final class BenchCommand implements Callable<Integer> {
                     stepMs[j][i] = seconds(t.decode()) * 1e3 / t.decodeSteps();
                     // a step reads the weights once whatever the batch: this is the fraction of the step-rate limit
                     ofLimit[j][i] = (perTokenBytes / (bw * 1e9)) / (stepMs[j][i] / 1e3);
-                    vsFirst[j][i] = decode[j][i] / decode[0][i];
+                    vsFirst[j][i] = decode[j][i] / decode[j - j % nb][i];
                     gbs[i] = bw;
                 }
             }
         }
+        useMode(m, decodeModes.get(0));
         double probeGbs = Stats.of(gbs).median();
         double limit = probeGbs * 1e9 / perTokenBytes;
         List<String> rows = new ArrayList<>();
         for (int j = 0; j < n; j++) {
-            int batch = batches.get(j);
+            int batch = batches.get(j % nb);
+            String mode = decodeModes.get(j / nb);
             double p = Stats.of(prefill[j]).median();
             double d = Stats.of(decode[j]).median();
             double s = Stats.of(stepMs[j]).median();
             double r = Stats.of(ofLimit[j]).median();
             double x = Stats.of(vsFirst[j]).median();
-            jsonLines.add(String.format(Locale.ROOT, "{\"runtime\":\"unimllm\",\"batch\":%d,\"prefill_tok_s\":%.2f,"
-                    + "\"decode_tok_s\":%.2f,\"decode_ms_per_step\":%.3f,\"probe_gb_s\":%.2f,\"bytes_per_token\":%d,"
-                    + "\"step_limit_per_s\":%.2f,\"fraction_of_step_limit\":%.3f,\"decode_vs_batch_%d\":%.3f,"
-                    + "\"prompt_tokens\":%d,\"new_tokens\":%d,\"runs\":%d}", batch, p, d, s, probeGbs, perTokenBytes,
-                    limit, r, batches.get(0), x, promptTokens, newTokens, runs));
-            rows.add(String.format(Locale.ROOT, "| %d | %.0f | %.1f | %.2f | %.0f%% | %.2fx |", batch, p, d, s,
-                    100 * r, x));
+            jsonLines.add(String.format(Locale.ROOT, "{\"runtime\":\"unimllm\",\"decode\":\"%s\",\"batch\":%d,"
+                    + "\"prefill_tok_s\":%.2f,\"decode_tok_s\":%.2f,\"decode_ms_per_step\":%.3f,\"probe_gb_s\":%.2f,"
+                    + "\"bytes_per_token\":%d,\"step_limit_per_s\":%.2f,\"fraction_of_step_limit\":%.3f,"
+                    + "\"decode_vs_batch_%d\":%.3f,\"prompt_tokens\":%d,\"new_tokens\":%d,\"runs\":%d}", mode, batch,
+                    p, d, s, probeGbs, perTokenBytes, limit, r, batches.get(0), x, promptTokens, newTokens, runs));
+            rows.add(String.format(Locale.ROOT, "| %s | %d | %.0f | %.1f | %.2f | %.0f%% | %.2fx |", mode, batch, p, d,
+                    s, 100 * r, x));
         }
         rows.add(0, String.format(Locale.ROOT, "bandwidth probe (%dx%d fp32 matrix-vector product through libtorch, "
                 + "before every round): median %.1f GB/s -> at most %.1f decode steps/s (tokens/s at batch 1)",
@@ -240,11 +252,19 @@ public final class BenchCommand implements Callable<Integer> {
         return rows;
     }
 
+    private static void useMode(LlavaModel m, String mode) {
+        switch (mode) {
+            case "scripted" -> m.decoder().useScriptedDecode(true);
+            case "ops" -> m.decoder().useScriptedDecode(false);
+            default -> throw new IllegalArgumentException("--decode: expected scripted or ops, got '" + mode + "'");
+        }
+    }
+
     /**
      * Java-side cost per decoded token: the decode wall time per step minus the time spent inside top-level libtorch
      * operators per step, from libtorch's profiler (a prefill-only run is subtracted to isolate the decode steps).
      */
-    private void overhead(LlavaModel m, Generator gen, PrintStream out) throws Exception {
+    private void overhead(LlavaModel m, Generator gen, String mode, PrintStream out) throws Exception {
         List<Prompt> ps = prompts(1, m.config().text().vocabSize(), 7);
         Path dir = traceDir != null ? Files.createDirectories(traceDir) : Files.createTempDirectory("unimllm-trace");
         double[] wall = new double[3];
@@ -261,11 +281,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Stats w = Stats.of(wall);
         Stats o = Stats.of(ops);
-        out.printf(Locale.ROOT, "%nJava-side overhead per decoded token (batch 1, profiled): step %.0f us = %.0f us in "
-                + "%d libtorch ops + %.0f us outside them (%.1f%%)%n", w.median(), o.median(), opCount[0],
+        out.printf(Locale.ROOT, "%nJava-side overhead per decoded token (decode %s, batch 1, profiled): step %.0f us = "
+                + "%.0f us in %d libtorch ops + %.0f us outside them (%.1f%%)%n", mode, w.median(), o.median(), opCount[0],
                 w.median() - o.median(), 100 * (w.median() - o.median()) / w.median());
-        jsonLines.add(String.format(Locale.ROOT, "{\"runtime\":\"unimllm\",\"overhead\":\"decode_step\",\"step_us\":%.1f,"
-                + "\"op_us\":%.1f,\"ops_per_step\":%d,\"java_us\":%.1f}", w.median(), o.median(), opCount[0],
+        jsonLines.add(String.format(Locale.ROOT, "{\"runtime\":\"unimllm\",\"overhead\":\"decode_step\",\"decode\":\"%s\","
+                + "\"step_us\":%.1f,\"op_us\":%.1f,\"ops_per_step\":%d,\"java_us\":%.1f}", mode, w.median(), o.median(),
+                opCount[0],
                 w.median() - o.median()));
         if (traceDir == null) {
             try (var files = Files.list(dir)) {

@@ -1,0 +1,146 @@
+package io.unimllm.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A decode step (one new position per row, KV cache on) of {@link LlamaDecoder} run as one TorchScript call.
+ *
+ * <p>A step is about fifty tensor operations per layer; issued one by one from Java through DJL's JNI, each costs
+ * more than its own work at batch 1 (docs/performance.md). The program {@code llama_decode_step.pt} (written by
+ * {@code tools/torchscript/make_decode_step.py}, committed) performs the same operations inside libtorch's
+ * interpreter. It holds no weights: the decoder's own tensors, the KV cache and the step's inputs are passed on every
+ * call, so it serves any checkpoint of the architecture, and in-place weight updates are seen. The decoder's
+ * NDArray path stays the reference; tests compare the two.
+ */
+final class ScriptedDecodeStep implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ScriptedDecodeStep.class);
+    private static final String RESOURCE = "llama_decode_step.pt";
+
+    private final PtSymbolBlock program;
+    private final IValue tables;
+    private final IValue norms;
+    private final IValue weights;
+    private final IValue biases;
+    private final IValue eps;
+    private final IValue noMask;
+    private final long[] config;
+
+    private ScriptedDecodeStep(PtSymbolBlock program, IValue tables, IValue norms, IValue weights, IValue biases,
+            IValue eps, IValue noMask, long[] config) {
+        this.program = program;
+        this.tables = tables;
+        this.norms = norms;
+        this.weights = weights;
+        this.biases = biases;
+        this.eps = eps;
+        this.noMask = noMask;
+        this.config = config;
+    }
+
+    /**
+     * The scripted step for the decoder's current layers, or {@code null} when they cannot run scripted: an engine
+     * other than PyTorch, a projection replaced by an adapter, or an activation the program does not know.
+     */
+    static ScriptedDecodeStep create(NDManager manager, List<LlamaDecoder.Layer> layers, NDArray finalNorm,
+            NDArray[] ropeTables, Activation act, int heads, int kvHeads, int headDim, long intermediate,
+            double eps) {
+        if (!(manager instanceof PtNDManager pt) || !(finalNorm instanceof PtNDArray)) {
+            return null;
+        }
+        List<PtNDArray> norms = new ArrayList<>();
+        List<PtNDArray> weights = new ArrayList<>();
+        List<PtNDArray> biases = new ArrayList<>();
+        NDArray none = manager.create(new float[0]).toType(finalNorm.getDataType(), false);
+        for (LlamaDecoder.Layer l : layers) {
+            if (l.qkv == null || l.gateUp == null || !(l.proj[3] instanceof DenseLinear o)
+                    || !(l.proj[6] instanceof DenseLinear down)) {
+                none.close();
+                return null;
+            }
+            norms.add((PtNDArray) l.inputNorm);
+            norms.add((PtNDArray) l.postAttentionNorm);
+            for (DenseLinear d : new DenseLinear[] {l.qkv.fused(), o, l.gateUp.fused(), down}) {
+                weights.add((PtNDArray) d.weight());
+                biases.add((PtNDArray) (d.bias() == null ? none : d.bias()));
+            }
+        }
+        norms.add((PtNDArray) finalNorm);
+        PtSymbolBlock program;
+        try (InputStream in = ScriptedDecodeStep.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IOException("resource " + RESOURCE + " not found");
+            }
+            program = JniUtils.loadModule(pt, in, false, false);
+        } catch (IOException | RuntimeException e) {
+            // the NDArray path computes the same numbers, only slower: worth a warning, not a failure
+            LOG.warn("scripted decode step unavailable, using the NDArray path: {}", e.toString());
+            none.close();
+            return null;
+        }
+        JniUtils.enableInferenceMode(program);
+        IValue tableList = IValue.listFrom((PtNDArray) ropeTables[0], (PtNDArray) ropeTables[1],
+                (PtNDArray) ropeTables[2]);
+        ScriptedDecodeStep step = new ScriptedDecodeStep(program, tableList,
+                IValue.listFrom(norms.toArray(PtNDArray[]::new)), IValue.listFrom(weights.toArray(PtNDArray[]::new)),
+                IValue.listFrom(biases.toArray(PtNDArray[]::new)), IValue.from(eps), IValue.from((PtNDArray) none),
+                new long[] {0, heads, kvHeads, headDim, intermediate, act.ordinal()});
+        none.close(); // the IValues hold their own references to the empty tensor
+        return step;
+    }
+
+    /**
+     * Runs the step and writes the new keys and values into {@code cache} at its current length (the caller
+     * advances it).
+     *
+     * @param x {@code [B, 1, hidden]} input embeddings
+     * @param positions {@code [B, 1]} int64 rotary positions
+     * @param mask additive mask {@code [B, 1, 1, 1, S]} over the cache's positions including the new one, or
+     *     {@code null}
+     * @return {@code [B, 1, hidden]} hidden states after the final norm, attached to {@code x}'s manager
+     */
+    NDArray run(NDArray x, NDArray positions, NDArray mask, KvCache cache) {
+        IValue[] kv = cache.scriptedLists();
+        long[] cfg = config.clone();
+        cfg[0] = cache.length();
+        IValue xv = IValue.from((PtNDArray) x);
+        IValue pv = IValue.from((PtNDArray) positions);
+        IValue mv = mask == null ? null : IValue.from((PtNDArray) mask);
+        IValue cv = IValue.listFrom(cfg);
+        IValue out = program.forward(xv, pv, mv == null ? noMask : mv, tables, norms, weights, biases, kv[0], kv[1],
+                cv, eps);
+        try {
+            return out.toTensor((PtNDManager) x.getManager());
+        } finally {
+            out.close();
+            xv.close();
+            pv.close();
+            cv.close();
+            if (mv != null) {
+                mv.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        tables.close();
+        norms.close();
+        weights.close();
+        biases.close();
+        eps.close();
+        noMask.close();
+        program.close();
+    }
+}

@@ -1,0 +1,140 @@
+package io.unimllm.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.unimllm.core.Fixtures;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A decode step with the KV cache runs as one TorchScript call ({@link ScriptedDecodeStep}); it must compute what the
+ * operation-by-operation path computes: the same hidden states and the same keys and values written to the cache,
+ * for one row and for left-padded rows under a mask, and it must give way to that path when a projection is
+ * replaced.
+ */
+class ScriptedDecodeTest {
+    private static final long[][] PROMPTS = {{1, 17, 42, 7, 99, 3}, {0, 0, 1, 5, 150, 8}};
+    private static final long[][] NEXT = {{12, 40, 77, 3, 9}, {100, 6, 31, 18, 2}};
+    private LlavaModel model;
+    private NDManager manager;
+
+    @BeforeEach
+    void load() {
+        model = LlavaModel.load(Fixtures.golden("tiny-llava"), LoadOptions.builder().device(Device.cpu()).build());
+        manager = model.manager().newSubManager();
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+        model.close();
+    }
+
+    /** Prefill then {@code NEXT.length} decode steps; returns the hidden states of every step and the cache's keys. */
+    private float[][] run(int rows, int pad, boolean scripted) {
+        LlamaDecoder d = model.decoder();
+        d.useScriptedDecode(scripted);
+        int layers = d.config().numHiddenLayers();
+        int steps = NEXT[0].length;
+        int t = PROMPTS[0].length;
+        float[][] out = new float[steps + 1][];
+        try (KvCache cache = new KvCache(manager, layers, rows, d.config().numKeyValueHeads(), t + steps, d.headDim(),
+                DataType.FLOAT32)) {
+            long[] ids = new long[rows * t];
+            long[] pos = new long[rows * t];
+            for (int b = 0; b < rows; b++) {
+                for (int i = 0; i < t; i++) {
+                    ids[b * t + i] = PROMPTS[b][i];
+                    pos[b * t + i] = Math.max(0, i - (b == 1 ? pad : 0));
+                }
+            }
+            NDArray h = d.forward(d.embed(manager.create(ids, new Shape(rows, t))), manager.create(pos,
+                    new Shape(rows, t)), mask(rows, pad, t, t), cache);
+            for (int s = 0; s < steps; s++) {
+                long[] next = new long[rows];
+                long[] p = new long[rows];
+                for (int b = 0; b < rows; b++) {
+                    next[b] = NEXT[b][s];
+                    p[b] = t + s - (b == 1 ? pad : 0);
+                }
+                int len = cache.length();
+                h = d.forward(d.embed(manager.create(next, new Shape(rows, 1))), manager.create(p, new Shape(rows, 1)),
+                        rows > 1 ? mask(rows, pad, 1, len + 1) : null, cache);
+                out[s] = h.toFloatArray();
+            }
+            out[steps] = keys(cache, layers);
+        }
+        return out;
+    }
+
+    private float[] keys(KvCache cache, int layers) {
+        NDArray[] k = cache.keyArrays();
+        return k[layers - 1].toFloatArray();
+    }
+
+    /** Causal mask hiding row 1's first {@code pad} positions, for queries at the last {@code t} of {@code s}. */
+    private NDArray mask(int rows, int pad, int t, int s) {
+        float[] m = new float[rows * t * s];
+        for (int b = 0; b < rows; b++) {
+            for (int i = 0; i < t; i++) {
+                for (int j = 0; j < s; j++) {
+                    boolean allowed = j <= s - t + i && (b == 0 || j >= pad);
+                    m[(b * t + i) * s + j] = allowed ? 0f : -1e30f;
+                }
+            }
+        }
+        return manager.create(m, new Shape(rows, 1, 1, t, s));
+    }
+
+    private static void assertClose(float[][] actual, float[][] expected) {
+        assertThat(actual.length).isEqualTo(expected.length);
+        for (int s = 0; s < actual.length; s++) {
+            assertThat(actual[s]).hasSameSizeAs(expected[s]);
+            for (int i = 0; i < actual[s].length; i++) {
+                assertThat(actual[s][i]).as("step %d, element %d", s, i).isCloseTo(expected[s][i],
+                        Offset.offset(1e-5f));
+            }
+        }
+    }
+
+    @Test
+    void oneRowMatchesTheOperationPath() {
+        assertThat(model.decoder().decodesScripted()).as("the program loads into this libtorch").isTrue();
+        assertClose(run(1, 0, true), run(1, 0, false));
+    }
+
+    @Test
+    void leftPaddedRowsUnderAMaskMatchTheOperationPath() {
+        float[][] scripted = run(2, 2, true);
+        assertClose(scripted, run(2, 2, false));
+        // the padded row's steps differ from the unpadded one's: the mask reached the program
+        assertThat(scripted[0]).isNotEqualTo(run(2, 0, true)[0]);
+    }
+
+    @Test
+    void aReplacedProjectionIsHonoured() {
+        float[][] before = run(1, 0, true);
+        model.decoder().replaceProjection(0, "mlp.down_proj", down -> new Linear() {
+            @Override
+            public NDArray apply(NDArray x) {
+                return down.apply(x).mul(0f);
+            }
+
+            @Override
+            public NDArray weight() {
+                return down.weight();
+            }
+        });
+        assertThat(model.decoder().decodesScripted()).isFalse();
+        float[][] after = run(1, 0, true);
+        assertThat(after[0]).isNotEqualTo(before[0]);
+        assertClose(after, run(1, 0, false));
+    }
+}

@@ -95,9 +95,20 @@ final class ScriptedDecodeStep implements AutoCloseable {
         ScriptedDecodeStep step = new ScriptedDecodeStep(program, tableList,
                 IValue.listFrom(norms.toArray(PtNDArray[]::new)), IValue.listFrom(weights.toArray(PtNDArray[]::new)),
                 IValue.listFrom(biases.toArray(PtNDArray[]::new)), IValue.from(eps), IValue.from((PtNDArray) none),
-                new long[] {0, heads, kvHeads, headDim, intermediate, act.ordinal()});
+                new long[] {0, heads, kvHeads, headDim, intermediate, activationCode(act)});
         none.close(); // the IValues hold their own references to the empty tensor
         return step;
+    }
+
+    /** The program's code for an activation (see {@code _act} in make_decode_step.py). */
+    private static long activationCode(Activation act) {
+        return switch (act) {
+            case SILU -> 0;
+            case GELU -> 1;
+            case GELU_PYTORCH_TANH -> 2;
+            case QUICK_GELU -> 3;
+            case RELU -> 4;
+        };
     }
 
     /**

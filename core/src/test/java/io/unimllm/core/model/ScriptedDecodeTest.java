@@ -8,10 +8,16 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.unimllm.core.Fixtures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A decode step with the KV cache runs as one TorchScript call ({@link ScriptedDecodeStep}); it must compute what the
@@ -27,7 +33,11 @@ class ScriptedDecodeTest {
 
     @BeforeEach
     void load() {
-        model = LlavaModel.load(Fixtures.golden("tiny-llava"), LoadOptions.builder().device(Device.cpu()).build());
+        load(Fixtures.golden("tiny-llava"));
+    }
+
+    private void load(Path dir) {
+        model = LlavaModel.load(dir, LoadOptions.builder().device(Device.cpu()).build());
         manager = model.manager().newSubManager();
     }
 
@@ -35,6 +45,29 @@ class ScriptedDecodeTest {
     void close() {
         manager.close();
         model.close();
+    }
+
+    /** The program computes each activation a config may name as the NDArray path does. */
+    @ParameterizedTest
+    @ValueSource(strings = {"gelu", "gelu_pytorch_tanh", "quick_gelu", "relu"})
+    void everyActivationMatchesTheOperationPath(String act, @TempDir Path dir) throws IOException {
+        Path src = Fixtures.golden("tiny-llava");
+        try (var files = Files.list(src)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        Path config = dir.resolve("config.json");
+        String text = Files.readString(config);
+        assertThat(text).contains("\"hidden_act\": \"silu\"");
+        Files.writeString(config, text.replace("\"hidden_act\": \"silu\"", "\"hidden_act\": \"" + act + "\""));
+        close();
+        load(dir);
+        float[][] scripted = run(1, 0, true);
+        assertClose(scripted, run(1, 0, false));
+        close();
+        load(src);
+        assertThat(scripted[0]).as("the activation changed the result").isNotEqualTo(run(1, 0, true)[0]);
     }
 
     /** Prefill then {@code NEXT.length} decode steps; returns the hidden states of every step and the cache's keys. */

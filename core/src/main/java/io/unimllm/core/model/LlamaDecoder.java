@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Embedding;
+import ai.djl.pytorch.jni.JniUtils;
 import io.unimllm.core.config.TextConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,7 +120,7 @@ public final class LlamaDecoder {
     public NDArray forward(NDArray inputs, NDArray positions, NDArray mask, KvCache cache) {
         if (cache != null && inputs.getShape().get(1) == 1 && scriptedDecode && fusedProjections) {
             ScriptedDecodeStep step = scriptedStep();
-            if (step != null && !ai.djl.pytorch.jni.JniUtils.isGradMode()) {
+            if (step != null && !JniUtils.isGradMode()) {
                 NDArray out = step.run(inputs, positions, mask, cache);
                 cache.advance(1);
                 return out;

@@ -51,7 +51,7 @@ final class ScriptedDecodeStep implements AutoCloseable {
 
     /**
      * The scripted step for the decoder's current layers, or {@code null} when they cannot run scripted: an engine
-     * other than PyTorch, a projection replaced by an adapter, or an activation the program does not know.
+     * other than PyTorch, a projection replaced by an adapter, or a program that libtorch cannot load (logged).
      */
     static ScriptedDecodeStep create(NDManager manager, List<LlamaDecoder.Layer> layers, NDArray finalNorm,
             NDArray[] ropeTables, Activation act, int heads, int kvHeads, int headDim, long intermediate,

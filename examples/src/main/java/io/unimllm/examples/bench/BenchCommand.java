@@ -69,8 +69,8 @@ public final class BenchCommand implements Callable<Integer> {
     Path traceDir;
 
     @Option(names = "--decode", split = ",", defaultValue = "scripted", description = "how decode steps run: "
-            + "scripted (one TorchScript call per step, the default), ops (operation by operation from Java), or "
-            + "both, alternated within each round (default ${DEFAULT-VALUE})")
+            + "scripted (one TorchScript call per step), ops (operation by operation from Java), or scripted,ops to "
+            + "measure both, alternated within each round (default ${DEFAULT-VALUE})")
     private List<String> decodeModes;
 
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu")

@@ -118,13 +118,10 @@ public final class LlamaDecoder {
      * @return {@code [B, T, hidden]} last-layer hidden states after the final norm
      */
     public NDArray forward(NDArray inputs, NDArray positions, NDArray mask, KvCache cache) {
-        if (cache != null && inputs.getShape().get(1) == 1 && scriptedDecode && fusedProjections) {
-            ScriptedDecodeStep step = scriptedStep();
-            if (step != null && !JniUtils.isGradMode()) {
-                NDArray out = step.run(inputs, positions, mask, cache);
-                cache.advance(1);
-                return out;
-            }
+        if (cache != null && inputs.getShape().get(1) == 1 && decodesScripted() && !JniUtils.isGradMode()) {
+            NDArray out = scripted.run(inputs, positions, mask, cache);
+            cache.advance(1);
+            return out;
         }
         NDArray[] cs = rope.cosSin(positions);
         // [B, T, 1, D]: broadcast over the heads of q and k laid out as [B, T, heads, D], made once per pass

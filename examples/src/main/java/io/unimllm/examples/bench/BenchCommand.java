@@ -286,8 +286,7 @@ public final class BenchCommand implements Callable<Integer> {
                 w.median() - o.median(), 100 * (w.median() - o.median()) / w.median());
         jsonLines.add(String.format(Locale.ROOT, "{\"runtime\":\"unimllm\",\"overhead\":\"decode_step\",\"decode\":\"%s\","
                 + "\"step_us\":%.1f,\"op_us\":%.1f,\"ops_per_step\":%d,\"java_us\":%.1f}", mode, w.median(), o.median(),
-                opCount[0],
-                w.median() - o.median()));
+                opCount[0], w.median() - o.median()));
         if (traceDir == null) {
             try (var files = Files.list(dir)) {
                 files.forEach(f -> f.toFile().delete());

@@ -50,6 +50,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "(default ${DEFAULT-VALUE})")
     double sameKind;
 
+    @Option(names = "--fillers", defaultValue = "0", description = "probability that a training instruction gets a "
+            + "filler word (\"now\", \"kindly\", \"for me\", ...) at its start or end (default ${DEFAULT-VALUE})")
+    double fillers;
+
     @Option(names = "--resume", description = "continue from the checkpoint in --out instead of a fresh initialisation")
     boolean resume;
 
@@ -62,7 +66,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         double val = ShapesRecipe.train(out, new ShapesRecipe.Run(steps, batch, lr, warmup, seed,
-                Duration.ofMinutes(minutes), resume, p, headWeight, sameKind), System.out);
+                Duration.ofMinutes(minutes), resume, p, headWeight, sameKind, fillers), System.out);
         System.out.printf("done in %s, validation loss %.4f, checkpoint %s%n",
                 Duration.ofNanos(System.nanoTime() - start).withNanos(0), val, out);
         return 0;

@@ -53,9 +53,11 @@ public final class ShapesRecipe {
      *     recipe's default)
      * @param sameKindDistractors probability that a training scene's further shapes share its first shape's kind
      *     ({@link WorldGenerator#sameKindDistractors}; 0 = the plain world; validation always uses the plain world)
+     * @param fillers probability that a training instruction gets a filler word ({@link WorldGenerator#fillers}; 0 =
+     *     none)
      */
     public record Run(int steps, int batchSize, double lr, int warmup, long seed, Duration budget, boolean resume,
-            TrainingOptions.Precision precision, double headLossWeight, double sameKindDistractors) {
+            TrainingOptions.Precision precision, double headLossWeight, double sameKindDistractors, double fillers) {
         /** Checks the weight (the probability is checked by {@link WorldGenerator#sameKindDistractors}). */
         public Run {
             if (!(headLossWeight >= 0) || Double.isInfinite(headLossWeight)) {
@@ -65,7 +67,7 @@ public final class ShapesRecipe {
 
         /** An fp32 run on the plain world with the default head loss weight (1). */
         public Run(int steps, int batchSize, double lr, int warmup, long seed, Duration budget, boolean resume) {
-            this(steps, batchSize, lr, warmup, seed, budget, resume, TrainingOptions.Precision.FP32, 1.0, 0.0);
+            this(steps, batchSize, lr, warmup, seed, budget, resume, TrainingOptions.Precision.FP32, 1.0, 0.0, 0.0);
         }
     }
 
@@ -177,7 +179,7 @@ public final class ShapesRecipe {
             }
             // a resumed run draws new samples, not the ones its first part saw
             WorldGenerator world = new WorldGenerator(IMAGE_SIZE, Phrasings.TRAIN, run.seed() + first)
-                    .sameKindDistractors(run.sameKindDistractors());
+                    .sameKindDistractors(run.sameKindDistractors()).fillers(run.fillers());
             long start = System.nanoTime();
             double ema = Double.NaN;
             double val = Double.NaN;

@@ -2,6 +2,7 @@ package io.unimllm.training.world;
 
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Instruction templates per task, split into phrasings used for training and held-out phrasings used only for
@@ -54,4 +55,32 @@ public final class Phrasings {
             Task.COUNT, List.of("count the shapes in the image please"),
             Task.COLOUR_OF, List.of("what colour does the {s} have ?"),
             Task.EXISTS, List.of("is there a {s} in this image ?"));
+
+    /**
+     * Filler words a training instruction may start with ({@link #withFiller}). None of them occurs in a
+     * {@link #TEST} phrasing, so fillers teach that extra words leave the task unchanged without showing the model any
+     * part of a held-out phrasing.
+     */
+    public static final List<String> FILLER_PREFIXES = List.of("now", "ok", "kindly");
+    /** Filler words a training instruction may end with (before a closing {@code ?}); see {@link #FILLER_PREFIXES}. */
+    public static final List<String> FILLER_SUFFIXES = List.of("for me", "now", "quickly");
+
+    /**
+     * {@code phrase} with, at probability {@code p}, one filler added: a prefix or a suffix (equally likely), the
+     * suffix placed before a closing {@code " ?"}.
+     *
+     * @param rnd the random stream the choices come from
+     */
+    public static String withFiller(String phrase, double p, SplittableRandom rnd) {
+        if (rnd.nextDouble() >= p) {
+            return phrase;
+        }
+        if (rnd.nextBoolean()) {
+            return FILLER_PREFIXES.get(rnd.nextInt(FILLER_PREFIXES.size())) + " " + phrase;
+        }
+        String suffix = FILLER_SUFFIXES.get(rnd.nextInt(FILLER_SUFFIXES.size()));
+        return phrase.endsWith(" ?")
+                ? phrase.substring(0, phrase.length() - 2) + " " + suffix + " ?"
+                : phrase + " " + suffix;
+    }
 }

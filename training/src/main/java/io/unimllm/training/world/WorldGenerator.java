@@ -27,7 +27,10 @@ public final class WorldGenerator {
     private final int maxShapes;
     private final Map<Phrasings.Task, List<String>> phrasings;
     private final SplittableRandom rnd;
+    private final long seed;
     private double sameKind;
+    private double fillers;
+    private SplittableRandom fillerRnd;
 
     /**
      * @param size image side in pixels
@@ -55,6 +58,7 @@ public final class WorldGenerator {
         this.maxShapes = maxShapes;
         this.phrasings = phrasings;
         this.rnd = new SplittableRandom(seed);
+        this.seed = seed;
     }
 
     /**
@@ -70,6 +74,22 @@ public final class WorldGenerator {
             throw new IllegalArgumentException("same-kind probability must be in [0, 1], got " + p);
         }
         this.sameKind = p;
+        return this;
+    }
+
+    /**
+     * Adds a filler word ({@link Phrasings#withFiller}) to each instruction with probability {@code p}. The fillers
+     * are drawn from a random stream of their own, so scenes, tasks and phrasings stay sample for sample those of the
+     * same seed without fillers; 0, the default, adds none.
+     *
+     * @return this generator
+     */
+    public WorldGenerator fillers(double p) {
+        if (!(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException("filler probability must be in [0, 1], got " + p);
+        }
+        this.fillers = p;
+        this.fillerRnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
         return this;
     }
 
@@ -139,7 +159,8 @@ public final class WorldGenerator {
 
     private String phrase(Phrasings.Task task) {
         List<String> list = phrasings.get(task);
-        return list.get(rnd.nextInt(list.size()));
+        String phrase = list.get(rnd.nextInt(list.size()));
+        return fillers > 0 ? Phrasings.withFiller(phrase, fillers, fillerRnd) : phrase;
     }
 
     /** Integer bins 0..999 of a coordinate. */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class ShapesRecipeRunTest {
     private static ShapesRecipe.Run run(double headWeight) {
         return new ShapesRecipe.Run(10, 4, 1e-4, 1, 1, Duration.ofMinutes(1), false, TrainingOptions.Precision.FP32,
-                headWeight, 0);
+                headWeight, 0, 0);
     }
 
     @Test
@@ -18,6 +18,7 @@ class ShapesRecipeRunTest {
         ShapesRecipe.Run r = new ShapesRecipe.Run(10, 4, 1e-4, 1, 1, Duration.ofMinutes(1), false);
         assertThat(r.headLossWeight()).isEqualTo(1.0);
         assertThat(r.sameKindDistractors()).isZero();
+        assertThat(r.fillers()).isZero();
         assertThat(r.precision()).isEqualTo(TrainingOptions.Precision.FP32);
     }
 

@@ -201,6 +201,61 @@ class WorldTest {
                 .sameKindDistractors(1.5)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[0, 1]");
     }
 
+    @Test
+    void fillersAddOneFillerWordAndLeaveTheSamplesOtherwiseAsTheyWere() {
+        List<Sample> plain = new WorldGenerator(48, Phrasings.TRAIN, 5).next(400);
+        List<Sample> filled = new WorldGenerator(48, Phrasings.TRAIN, 5).fillers(0.5).next(400);
+        int changed = 0;
+        for (int i = 0; i < plain.size(); i++) {
+            Sample p = plain.get(i);
+            Sample f = filled.get(i);
+            assertThat(f.answer()).isEqualTo(p.answer());
+            assertThat(f.task()).isEqualTo(p.task());
+            if (!f.instruction().equals(p.instruction())) {
+                changed++;
+                assertThat(withOneFiller(p.instruction())).as("fillers of '%s'", p.instruction())
+                        .contains(f.instruction());
+            }
+        }
+        assertThat(changed).isBetween(160, 240);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new WorldGenerator(48, Phrasings.TRAIN, 5)
+                .fillers(-0.1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[0, 1]");
+    }
+
+    @Test
+    void fillerWordsAppearInNoHeldOutPhrasingAndTheTokenizerKnowsThem() {
+        Set<String> testWords = new HashSet<>();
+        for (Phrasings.Task t : Phrasings.Task.values()) {
+            for (String p : Phrasings.TEST.get(t)) {
+                testWords.addAll(List.of(p.split("\\s+")));
+            }
+        }
+        for (String filler : concat(Phrasings.FILLER_PREFIXES, Phrasings.FILLER_SUFFIXES)) {
+            for (String w : filler.split("\\s+")) {
+                assertThat(testWords).as("filler word '%s'", w).doesNotContain(w);
+                assertThat(WorldTokenizer.words()).contains(w);
+            }
+        }
+        assertThat(Phrasings.withFiller("how many shapes are there ?", 1, new java.util.SplittableRandom(3)))
+                .matches("(now|ok|kindly) how many shapes are there \\?|how many shapes are there (for me|now|quickly) \\?");
+    }
+
+    /** Every instruction {@link Phrasings#withFiller} may make of {@code phrase}. */
+    private static List<String> withOneFiller(String phrase) {
+        List<String> out = new java.util.ArrayList<>();
+        Phrasings.FILLER_PREFIXES.forEach(f -> out.add(f + " " + phrase));
+        String stem = phrase.endsWith(" ?") ? phrase.substring(0, phrase.length() - 2) : phrase;
+        String end = phrase.endsWith(" ?") ? " ?" : "";
+        Phrasings.FILLER_SUFFIXES.forEach(f -> out.add(stem + " " + f + end));
+        return out;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     /** Fraction of multi-shape scenes whose shapes all share one kind. */
     private static double sameKindShare(List<Sample> samples) {
         long multi = samples.stream().filter(s -> s.scene().shapes().size() > 1).count();

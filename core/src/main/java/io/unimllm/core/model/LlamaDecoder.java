@@ -32,6 +32,7 @@ public final class LlamaDecoder {
     private boolean scriptedDecode = true;
     /** Made on the first decode step that can use it; null before, or when the layers cannot run scripted. */
     private ScriptedDecodeStep scripted;
+    private ScriptedDecodeStep.ProgramSource programSource = ScriptedDecodeStep.BUNDLED;
     private boolean scriptedTried;
 
     /** The weights of one decoder layer; the linear layers may be replaced, for example by LoRA adapters. */
@@ -160,7 +161,7 @@ public final class LlamaDecoder {
     private ScriptedDecodeStep scriptedStep() {
         if (!scriptedTried) {
             scriptedTried = true;
-            scripted = ScriptedDecodeStep.create(manager, layers, finalNorm, rope.tables(), act,
+            scripted = ScriptedDecodeStep.create(programSource, manager, layers, finalNorm, rope.tables(), act,
                     cfg.numAttentionHeads(), kvHeads, headDim, cfg.intermediateSize(), cfg.rmsNormEps());
         }
         return scripted;
@@ -169,6 +170,12 @@ public final class LlamaDecoder {
     /** Whether a decode step with the KV cache would run scripted now (with gradients off). */
     boolean decodesScripted() {
         return scriptedDecode && fusedProjections && scriptedStep() != null;
+    }
+
+    /** Loads the scripted step's program from {@code source} from now on (tests give it a broken one). */
+    void programSource(ScriptedDecodeStep.ProgramSource source) {
+        releaseScripted();
+        programSource = source;
     }
 
     /** Drops the scripted step; the next decode step makes it again from the layers as they are then. */

@@ -28,6 +28,16 @@ final class ScriptedDecodeStep implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScriptedDecodeStep.class);
     private static final String RESOURCE = "llama_decode_step.pt";
 
+    /** Where the program's bytes come from. */
+    @FunctionalInterface
+    interface ProgramSource {
+        /** A stream of the serialised program, or {@code null} when there is none. */
+        InputStream open() throws IOException;
+    }
+
+    /** The program bundled with this class. */
+    static final ProgramSource BUNDLED = () -> ScriptedDecodeStep.class.getResourceAsStream(RESOURCE);
+
     private final PtSymbolBlock program;
     private final IValue tables;
     private final IValue norms;
@@ -53,9 +63,9 @@ final class ScriptedDecodeStep implements AutoCloseable {
      * The scripted step for the decoder's current layers, or {@code null} when they cannot run scripted: an engine
      * other than PyTorch, a projection replaced by an adapter, or a program that libtorch cannot load (logged).
      */
-    static ScriptedDecodeStep create(NDManager manager, List<LlamaDecoder.Layer> layers, NDArray finalNorm,
-            NDArray[] ropeTables, Activation act, int heads, int kvHeads, int headDim, long intermediate,
-            double eps) {
+    static ScriptedDecodeStep create(ProgramSource source, NDManager manager, List<LlamaDecoder.Layer> layers,
+            NDArray finalNorm, NDArray[] ropeTables, Activation act, int heads, int kvHeads, int headDim,
+            long intermediate, double eps) {
         if (!(manager instanceof PtNDManager pt) || !(finalNorm instanceof PtNDArray)) {
             return null;
         }
@@ -78,9 +88,9 @@ final class ScriptedDecodeStep implements AutoCloseable {
         }
         norms.add((PtNDArray) finalNorm);
         PtSymbolBlock program;
-        try (InputStream in = ScriptedDecodeStep.class.getResourceAsStream(RESOURCE)) {
+        try (InputStream in = source.open()) {
             if (in == null) {
-                throw new IOException("resource " + RESOURCE + " not found");
+                throw new IOException("program " + RESOURCE + " not found");
             }
             program = JniUtils.loadModule(pt, in, false, false);
         } catch (IOException | RuntimeException e) {

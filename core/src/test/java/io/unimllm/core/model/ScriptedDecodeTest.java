@@ -8,9 +8,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.unimllm.core.Fixtures;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A decode step with the KV cache runs as one TorchScript call ({@link ScriptedDecodeStep}); it must compute what the
  * operation-by-operation path computes: the same hidden states and the same keys and values written to the cache,
  * for one row and for left-padded rows under a mask, and it must give way to that path when a projection is
- * replaced.
+ * replaced or the program cannot load.
  */
 class ScriptedDecodeTest {
     private static final long[][] PROMPTS = {{1, 17, 42, 7, 99, 3}, {0, 0, 1, 5, 150, 8}};
@@ -169,5 +174,25 @@ class ScriptedDecodeTest {
         float[][] after = run(1, 0, true);
         assertThat(after[0]).isNotEqualTo(before[0]);
         assertClose(after, run(1, 0, false));
+    }
+
+    /** A program that is missing, not TorchScript or cut short leaves the step to the operation path, no crash. */
+    @Test
+    void aProgramThatCannotLoadGivesWayToTheOperationPath() throws IOException {
+        byte[] program;
+        try (InputStream in = ScriptedDecodeStep.BUNDLED.open()) {
+            program = in.readAllBytes();
+        }
+        float[][] expected = run(1, 0, false);
+        List<ScriptedDecodeStep.ProgramSource> broken = List.of(() -> null,
+                () -> new ByteArrayInputStream("not a program".getBytes(StandardCharsets.UTF_8)),
+                () -> new ByteArrayInputStream(Arrays.copyOf(program, program.length / 2)));
+        for (ScriptedDecodeStep.ProgramSource source : broken) {
+            model.decoder().programSource(source);
+            assertThat(model.decoder().decodesScripted()).isFalse();
+            assertClose(run(1, 0, true), expected);
+        }
+        model.decoder().programSource(ScriptedDecodeStep.BUNDLED);
+        assertThat(model.decoder().decodesScripted()).isTrue();
     }
 }

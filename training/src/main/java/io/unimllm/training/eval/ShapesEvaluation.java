@@ -81,6 +81,8 @@ public final class ShapesEvaluation {
         List<Double> smallBoxIous = new ArrayList<>();
         List<Double> largeBoxIous = new ArrayList<>();
         List<Double> headIous = new ArrayList<>();
+        int predictedBoxes = 0;
+        int boxesOnTarget = 0;
         List<Double> maskIous = new ArrayList<>();
         List<Double> boxOnlyMaskIous = new ArrayList<>();
         List<Double> headMaskIous = new ArrayList<>();
@@ -122,6 +124,8 @@ public final class ShapesEvaluation {
                 }
                 List<Double> ious = Metrics.matchIous(s.boxes(), predicted);
                 boxIous.addAll(ious);
+                predictedBoxes += predicted.size();
+                boxesOnTarget += (int) ious.stream().filter(v -> v >= 0.5).count();
                 for (int j = 0; j < ious.size(); j++) {
                     boolean small = Metrics.isSmall(s.boxes().get(j), img.getWidth(), img.getHeight());
                     (small ? smallBoxIous : largeBoxIous).add(ious.get(j));
@@ -158,7 +162,8 @@ public final class ShapesEvaluation {
         return new EvaluationReport(n, taskOk / (double) n,
                 argumentTasks == 0 ? Double.NaN : argumentOk / (double) argumentTasks, Metrics.mean(boxIous),
                 Metrics.fraction(boxIous, 0.5), Metrics.fraction(smallBoxIous, 0.5),
-                Metrics.fraction(largeBoxIous, 0.5), Metrics.mean(headIous), Metrics.mean(maskIous),
+                Metrics.fraction(largeBoxIous, 0.5),
+                predictedBoxes == 0 ? Double.NaN : boxesOnTarget / (double) predictedBoxes, Metrics.mean(headIous), Metrics.mean(maskIous),
                 mllm.hasMaskPromptHead() ? Metrics.mean(boxOnlyMaskIous) : Double.NaN,
                 mllm.hasMaskPromptHead() ? Metrics.mean(headMaskIous) : Double.NaN, Metrics.mean(editAcc),
                 plain == 0 ? Double.NaN : plainOk / (double) plain, (System.nanoTime() - start) / 1e9);

@@ -71,14 +71,16 @@ class MetricsTest {
 
     @Test
     void reportPrintsTheMaskPromptHeadLinesOnlyWithTheHead() {
-        EvaluationReport without = new EvaluationReport(10, 1, 0.8, 0.5, 0.4, 0.3, 0.6, 0.3, 0.2, Double.NaN,
+        EvaluationReport without = new EvaluationReport(10, 1, 0.8, 0.5, 0.4, 0.3, 0.6, 0.7, 0.3, 0.2, Double.NaN,
                 Double.NaN, 0.9, 0.6, 2);
         assertThat(without.markdown()).contains("| task-token accuracy | 1.000 |",
                 "| task-argument accuracy (the object named) | 0.800 |", "| box IoU >= 0.5 | 0.400 |",
                 "| box IoU >= 0.5, small targets (<= 1/16 of the image) | 0.300 |",
-                "| box IoU >= 0.5, large targets | 0.600 |", "| plain-answer accuracy | 0.600 |")
+                "| box IoU >= 0.5, large targets | 0.600 |",
+                "| box precision (model's boxes on a target, IoU >= 0.5) | 0.700 |", "| plain-answer accuracy | 0.600 |")
                 .doesNotContain("mask-prompt head");
-        EvaluationReport with = new EvaluationReport(10, 1, 0.8, 0.5, 0.4, 0.3, 0.6, 0.3, 0.2, 0.25, 0.35, 0.9, 0.6, 2);
+        EvaluationReport with = new EvaluationReport(10, 1, 0.8, 0.5, 0.4, 0.3, 0.6, 0.7, 0.3, 0.2, 0.25, 0.35, 0.9,
+                0.6, 2);
         assertThat(with.markdown()).contains("| mask IoU (model's box only) | 0.250 |",
                 "| mask IoU (mask-prompt head: model's box + head's point) | 0.350 |");
     }

@@ -15,7 +15,7 @@ scripts/fetch-tokenizers.sh llama2   # Jlama insists on a tokenizer.json; the be
 
 echo "== unimllm (DJL 0.35.1 / libtorch 2.7.1)"
 MAVEN_OPTS="-Dai.djl.pytorch.num_threads=$THREADS" mvn -q -B -DskipTests -pl examples -am package exec:java \
-  -Dexec.args="bench --model $MODEL --warmup $WARMUP --runs $RUNS --decode scripted,ops --router --products --json bench-out/unimllm.jsonl"
+  -Dexec.args="bench --model $MODEL --warmup $WARMUP --runs $RUNS --decode scripted,packed,ops --router --products --json bench-out/unimllm.jsonl"
 
 echo "== PyTorch eager (python3-torch)"
 /usr/bin/python3 tools/bench/torch_peer.py --model "$MODEL" --warmup "$WARMUP" --runs "$RUNS" --threads "$THREADS" \

@@ -2,6 +2,7 @@ package io.unimllm.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
 final class ScriptedDecodeStep implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScriptedDecodeStep.class);
     private static final String RESOURCE = "llama_decode_step.pt";
+    private static final String PACK_RESOURCE = "pack_linear_weights.pt";
+    private static final String PACKED_LINEAR_RESOURCE = "packed_linear.pt";
 
     /** Where the program's bytes come from. */
     @FunctionalInterface
@@ -43,17 +46,27 @@ final class ScriptedDecodeStep implements AutoCloseable {
     private final IValue norms;
     private final IValue weights;
     private final IValue biases;
+    private final IValue packed;
+    private final boolean isPacked;
+    /** The lm_head packed, and the program that applies it; both null unless the weights are packed. */
+    private final IValue packedHead;
+    private final PtSymbolBlock packedLinear;
     private final IValue eps;
     private final IValue noMask;
     private final long[] config;
 
     private ScriptedDecodeStep(PtSymbolBlock program, IValue tables, IValue norms, IValue weights, IValue biases,
-            IValue eps, IValue noMask, long[] config) {
+            IValue packed, boolean isPacked, IValue packedHead, PtSymbolBlock packedLinear, IValue eps, IValue noMask,
+            long[] config) {
         this.program = program;
         this.tables = tables;
         this.norms = norms;
         this.weights = weights;
         this.biases = biases;
+        this.packed = packed;
+        this.isPacked = isPacked;
+        this.packedHead = packedHead;
+        this.packedLinear = packedLinear;
         this.eps = eps;
         this.noMask = noMask;
         this.config = config;
@@ -62,10 +75,14 @@ final class ScriptedDecodeStep implements AutoCloseable {
     /**
      * The scripted step for the decoder's current layers, or {@code null} when they cannot run scripted: an engine
      * other than PyTorch, a projection replaced by an adapter, or a program that libtorch cannot load (logged).
+     *
+     * @param lmHead the lm_head weight {@code [vocab, hidden]}, packed with the others
+     * @param pack also keep the projection and lm_head weights in oneDNN's layout for steps of several rows (fp32 on
+     *     the CPU only; elsewhere, or when the copies cannot be made (logged), the step runs without them)
      */
     static ScriptedDecodeStep create(ProgramSource source, NDManager manager, List<LlamaDecoder.Layer> layers,
-            NDArray finalNorm, NDArray[] ropeTables, Activation act, int heads, int kvHeads, int headDim,
-            long intermediate, double eps) {
+            NDArray finalNorm, NDArray lmHead, NDArray[] ropeTables, Activation act, int heads, int kvHeads,
+            int headDim, long intermediate, double eps, boolean pack) {
         if (!(manager instanceof PtNDManager pt) || !(finalNorm instanceof PtNDArray)) {
             return null;
         }
@@ -100,14 +117,96 @@ final class ScriptedDecodeStep implements AutoCloseable {
             return null;
         }
         JniUtils.enableInferenceMode(program);
+        IValue weightList = IValue.listFrom(weights.toArray(PtNDArray[]::new));
+        IValue packedList = null;
+        IValue packedHead = null;
+        PtSymbolBlock packedLinear = null;
+        if (pack && !finalNorm.getDevice().isGpu() && finalNorm.getDataType() == DataType.FLOAT32
+                && lmHead instanceof PtNDArray head) {
+            packedList = packWeights(pt, weightList);
+            packedLinear = packedList == null ? null : load(pt, PACKED_LINEAR_RESOURCE);
+            if (packedLinear != null) {
+                try (IValue headList = IValue.listFrom(head)) {
+                    packedHead = packWeights(pt, headList);
+                }
+            }
+            if (packedHead == null) {
+                close(packedList, packedLinear);
+                packedList = null;
+                packedLinear = null;
+            }
+        }
+        boolean isPacked = packedList != null;
+        if (packedList == null) {
+            packedList = IValue.listFrom((PtNDArray) none); // fewer tensors than weights: the program packs none
+        }
         IValue tableList = IValue.listFrom((PtNDArray) ropeTables[0], (PtNDArray) ropeTables[1],
                 (PtNDArray) ropeTables[2]);
         ScriptedDecodeStep step = new ScriptedDecodeStep(program, tableList,
-                IValue.listFrom(norms.toArray(PtNDArray[]::new)), IValue.listFrom(weights.toArray(PtNDArray[]::new)),
-                IValue.listFrom(biases.toArray(PtNDArray[]::new)), IValue.from(eps), IValue.from((PtNDArray) none),
+                IValue.listFrom(norms.toArray(PtNDArray[]::new)), weightList,
+                IValue.listFrom(biases.toArray(PtNDArray[]::new)), packedList, isPacked, packedHead, packedLinear,
+                IValue.from(eps), IValue.from((PtNDArray) none),
                 new long[] {0, heads, kvHeads, headDim, intermediate, activationCode(act)});
         none.close(); // the IValues hold their own references to the empty tensor
         return step;
+    }
+
+    /** The weights reordered by oneDNN ({@code pack_linear_weights.pt}), or {@code null} when that fails (logged). */
+    private static IValue packWeights(PtNDManager manager, IValue weightList) {
+        PtSymbolBlock packer = load(manager, PACK_RESOURCE);
+        if (packer == null) {
+            return null;
+        }
+        try {
+            return packer.forward(weightList);
+        } catch (RuntimeException e) {
+            LOG.warn("oneDNN weight packing failed, several rows use the plain weights: {}", e.toString());
+            return null;
+        } finally {
+            packer.close();
+        }
+    }
+
+    /** A bundled helper program, or {@code null} when libtorch cannot load it (logged). */
+    private static PtSymbolBlock load(PtNDManager manager, String resource) {
+        try (InputStream in = ScriptedDecodeStep.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("program " + resource + " not found");
+            }
+            PtSymbolBlock program = JniUtils.loadModule(manager, in, false, false);
+            JniUtils.enableInferenceMode(program);
+            return program;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("oneDNN weight packing unavailable, several rows use the plain weights: {}", e.toString());
+            return null;
+        }
+    }
+
+    private static void close(AutoCloseable... resources) {
+        for (AutoCloseable r : resources) {
+            if (r != null) {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Logits of several rows {@code [B, hidden]} through the packed lm_head, attached to {@code hidden}'s manager; only
+     * when {@link #packed()}.
+     */
+    NDArray packedLogits(NDArray hidden) {
+        try (IValue x = IValue.from((PtNDArray) hidden); IValue out = packedLinear.forward(x, packedHead)) {
+            return out.toTensor((PtNDManager) hidden.getManager());
+        }
+    }
+
+    /** Whether steps of several rows use weights packed by oneDNN. */
+    boolean packed() {
+        return isPacked;
     }
 
     /** The program's code for an activation (see {@code _act} in make_decode_step.py). */
@@ -139,8 +238,8 @@ final class ScriptedDecodeStep implements AutoCloseable {
         IValue pv = IValue.from((PtNDArray) positions);
         IValue mv = mask == null ? null : IValue.from((PtNDArray) mask);
         IValue cv = IValue.listFrom(cfg);
-        IValue out = program.forward(xv, pv, mv == null ? noMask : mv, tables, norms, weights, biases, kv[0], kv[1],
-                cv, eps);
+        IValue out = program.forward(xv, pv, mv == null ? noMask : mv, tables, norms, weights, biases, packed, kv[0],
+                kv[1], cv, eps);
         try {
             return out.toTensor((PtNDManager) x.getManager());
         } finally {
@@ -160,6 +259,8 @@ final class ScriptedDecodeStep implements AutoCloseable {
         norms.close();
         weights.close();
         biases.close();
+        packed.close();
+        close(packedHead, packedLinear);
         eps.close();
         noMask.close();
         program.close();

@@ -195,4 +195,20 @@ class ScriptedDecodeTest {
         model.decoder().programSource(ScriptedDecodeStep.BUNDLED);
         assertThat(model.decoder().decodesScripted()).isTrue();
     }
+
+    /** Packed copies of the weights serve steps and logits of several rows with the numbers of the plain weights. */
+    @Test
+    void packedWeightsForBatchesMatchTheOperationPath() {
+        LlamaDecoder d = model.decoder();
+        d.packWeightsForBatches(true);
+        assertThat(d.decodesPacked()).as("libtorch packs the weights with oneDNN").isTrue();
+        float[][] packed = run(2, 2, true);
+        NDArray hidden = manager.randomNormal(new Shape(3, d.config().hiddenSize()));
+        float[] packedLogits = d.logits(hidden).toFloatArray();
+        d.packWeightsForBatches(false);
+        assertThat(d.decodesPacked()).isFalse();
+        assertClose(packed, run(2, 2, false));
+        assertClose(packed, run(2, 2, true));
+        assertClose(new float[][] {packedLogits}, new float[][] {d.logits(hidden).toFloatArray()});
+    }
 }

@@ -69,8 +69,9 @@ public final class BenchCommand implements Callable<Integer> {
     Path traceDir;
 
     @Option(names = "--decode", split = ",", defaultValue = "scripted", description = "how decode steps run: "
-            + "scripted (one TorchScript call per step), ops (operation by operation from Java), or scripted,ops to "
-            + "measure both, alternated within each round (default ${DEFAULT-VALUE})")
+            + "scripted (one TorchScript call per step), packed (scripted, and steps of several rows multiply with "
+            + "weights packed by oneDNN: LlamaDecoder.packWeightsForBatches), ops (operation by operation from Java), "
+            + "or several, e.g. scripted,packed,ops, alternated within each round (default ${DEFAULT-VALUE})")
     private List<String> decodeModes;
 
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu")
@@ -254,10 +255,19 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static void useMode(LlavaModel m, String mode) {
         switch (mode) {
-            case "scripted" -> m.decoder().useScriptedDecode(true);
-            case "ops" -> m.decoder().useScriptedDecode(false);
-            default -> throw new IllegalArgumentException("--decode: expected scripted or ops, got '" + mode + "'");
+            case "scripted", "packed" -> {
+                m.decoder().useScriptedDecode(true);
+                m.decoder().packWeightsForBatches(mode.equals("packed"));
+            }
+            case "ops" -> {
+                m.decoder().useScriptedDecode(false);
+                m.decoder().packWeightsForBatches(false);
+            }
+            default -> throw new IllegalArgumentException("--decode: expected scripted, packed or ops, got '" + mode
+                    + "'");
         }
+        // program loading and packing happen here, not in the first timed step
+        m.decoder().prepareScriptedDecode();
     }
 
     /**

@@ -95,8 +95,15 @@ public final class Trainer implements AutoCloseable {
      * Prepares {@code model} for the stage: marks the selected tensors trainable, inserts LoRA adapters and the task
      * heads the stage trains (region, mask-prompt), each loaded from {@code heads.safetensors} when the checkpoint has
      * it, else freshly initialised. Heads the stage does not train are still loaded when present, and saved again.
+     *
+     * @throws IllegalArgumentException when the decoder keeps packed weight copies for batched decoding (they would go
+     *     stale)
      */
     public Trainer(LlavaModel model, TrainingOptions options, Path checkpointDir) {
+        if (model.decoder().packsWeightsForBatches()) {
+            throw new IllegalArgumentException("the decoder keeps packed copies of its weights for batched decoding "
+                    + "(LlamaDecoder.packWeightsForBatches), which training would leave stale; switch it off first");
+        }
         this.model = model;
         this.options = options;
         Engine.getInstance().setRandomSeed((int) options.seed());

@@ -83,6 +83,18 @@ class TrainerTest {
     }
 
     @Test
+    void aDecoderWithPackedWeightCopiesIsRefusedBecauseTrainingWouldLeaveThemStale() {
+        try (LlavaModel model = LlavaModel.load(base)) {
+            model.decoder().packWeightsForBatches(true);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Trainer(model,
+                    Stages.fromScratch().schedule(3e-3, 0, 50).build(), base))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("packWeightsForBatches");
+            model.decoder().packWeightsForBatches(false);
+            new Trainer(model, Stages.fromScratch().schedule(3e-3, 0, 50).build(), base).close();
+        }
+    }
+
+    @Test
     void alignmentStageChangesOnlyTheProjector() {
         try (LlavaModel model = LlavaModel.load(base);
                 Trainer trainer = new Trainer(model, Stages.alignment().schedule(1e-2, 0, 10).build(), base)) {

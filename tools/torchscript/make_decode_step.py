@@ -10,7 +10,7 @@ compare with an independent PyTorch model; the Java tests compare this program w
 
 Two more tiny programs: pack_linear_weights.pt reorders projection weights into oneDNN's blocked layout; a decode
 step of several rows then multiplies with them through oneDNN (mkldnn::_linear_pointwise), which on the CPU streams
-the weights about 1.5x faster than the 8-row sgemm of torch.mm (docs/performance.md); packed_linear.pt applies a
+the weights 10-30% faster than the 8-row sgemm of torch.mm (docs/performance.md); packed_linear.pt applies a
 packed lm_head to several rows (the decoder's logits are computed outside the step). The decoder makes these copies
 only when asked (LlamaDecoder.packWeightsForBatches). Debian's torch 1.13 does not have the two oneDNN operators that
 libtorch 2.7.1 has; the script declares their 2.7.1 schemas so that scripting can emit calls to them (1.13 never runs

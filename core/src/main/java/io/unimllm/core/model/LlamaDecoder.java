@@ -248,8 +248,8 @@ public final class LlamaDecoder {
      * lm_head when the decode step packed its weights ({@link #packWeightsForBatches}).
      */
     public NDArray logits(NDArray hidden) {
-        if (packWeights && scripted != null && scripted.packed() && hidden.getShape().dimension() == 2
-                && hidden.getShape().get(0) > 1 && !JniUtils.isGradMode()) {
+        if (packWeights && hidden.getShape().dimension() == 2 && hidden.getShape().get(0) > 1
+                && !JniUtils.isGradMode() && decodesPacked()) {
             return scripted.packedLogits(hidden);
         }
         return lmHead.apply(hidden);
@@ -338,7 +338,7 @@ public final class LlamaDecoder {
         return packWeights;
     }
 
-    /** Whether a scripted decode step of several rows would use packed weights now. */
+    /** Whether a scripted decode step (and the logits) of several rows would use packed weights now. */
     boolean decodesPacked() {
         return decodesScripted() && scripted.packed();
     }

@@ -1,5 +1,6 @@
 package io.unimllm.core.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -21,9 +22,11 @@ import org.slf4j.LoggerFactory;
  * <p>A step is about fifty tensor operations per layer; issued one by one from Java through DJL's JNI, each costs
  * more than its own work at batch 1 (docs/performance.md). The program {@code llama_decode_step.pt} (written by
  * {@code tools/torchscript/make_decode_step.py}, committed) performs the same operations inside libtorch's
- * interpreter. It holds no weights: the decoder's own tensors, the KV cache and the step's inputs are passed on every
- * call, so it serves any checkpoint of the architecture, and in-place weight updates are seen. The decoder's
- * NDArray path stays the reference; tests compare the two.
+ * interpreter. The program holds no weights: the decoder's own tensors, the KV cache and the step's inputs are passed
+ * on every call, so it serves any checkpoint of the architecture, and in-place weight updates are seen. The one
+ * exception is opt-in: with {@link LlamaDecoder#packWeightsForBatches} on, this step also holds oneDNN-packed copies
+ * of the projection and lm_head weights for steps of several rows, and those copies do not follow in-place updates.
+ * The decoder's NDArray path stays the reference; tests compare the two.
  */
 final class ScriptedDecodeStep implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScriptedDecodeStep.class);
@@ -31,15 +34,18 @@ final class ScriptedDecodeStep implements AutoCloseable {
     private static final String PACK_RESOURCE = "pack_linear_weights.pt";
     private static final String PACKED_LINEAR_RESOURCE = "packed_linear.pt";
 
-    /** Where the program's bytes come from. */
+    /** Where the programs' bytes come from. */
     @FunctionalInterface
     interface ProgramSource {
-        /** A stream of the serialised program, or {@code null} when there is none. */
-        InputStream open() throws IOException;
+        /** A stream of the serialised program {@code name} (e.g. {@code llama_decode_step.pt}), or {@code null}. */
+        InputStream open(String name) throws IOException;
     }
 
-    /** The program bundled with this class. */
-    static final ProgramSource BUNDLED = () -> ScriptedDecodeStep.class.getResourceAsStream(RESOURCE);
+    /** The programs bundled with this class. */
+    static final ProgramSource BUNDLED = ScriptedDecodeStep.class::getResourceAsStream;
+
+    /** File names of the programs: the decode step, the weight packer, the packed lm_head. */
+    static final List<String> PROGRAMS = List.of(RESOURCE, PACK_RESOURCE, PACKED_LINEAR_RESOURCE);
 
     private final PtSymbolBlock program;
     private final IValue tables;
@@ -104,32 +110,28 @@ final class ScriptedDecodeStep implements AutoCloseable {
             }
         }
         norms.add((PtNDArray) finalNorm);
-        PtSymbolBlock program;
-        try (InputStream in = source.open()) {
-            if (in == null) {
-                throw new IOException("program " + RESOURCE + " not found");
-            }
-            program = JniUtils.loadModule(pt, in, false, false);
-        } catch (IOException | RuntimeException e) {
-            // the NDArray path computes the same numbers, only slower: worth a warning, not a failure
-            LOG.warn("scripted decode step unavailable, using the NDArray path: {}", e.toString());
+        // the NDArray path computes the same numbers, only slower: worth a warning, not a failure
+        PtSymbolBlock program = load(source, pt, RESOURCE, "scripted decode step unavailable, using the NDArray path");
+        if (program == null) {
             none.close();
             return null;
         }
-        JniUtils.enableInferenceMode(program);
         IValue weightList = IValue.listFrom(weights.toArray(PtNDArray[]::new));
         IValue packedList = null;
         IValue packedHead = null;
         PtSymbolBlock packedLinear = null;
-        if (pack && !finalNorm.getDevice().isGpu() && finalNorm.getDataType() == DataType.FLOAT32
-                && lmHead instanceof PtNDArray head) {
-            packedList = packWeights(pt, weightList);
-            packedLinear = packedList == null ? null : load(pt, PACKED_LINEAR_RESOURCE);
+        if (pack && Device.Type.CPU.equals(finalNorm.getDevice().getDeviceType())
+                && finalNorm.getDataType() == DataType.FLOAT32 && lmHead instanceof PtNDArray head) {
+            String unpacked = "oneDNN weight packing unavailable, several rows use the plain weights";
+            PtSymbolBlock packer = load(source, pt, PACK_RESOURCE, unpacked);
+            packedLinear = packer == null ? null : load(source, pt, PACKED_LINEAR_RESOURCE, unpacked);
             if (packedLinear != null) {
                 try (IValue headList = IValue.listFrom(head)) {
-                    packedHead = packWeights(pt, headList);
+                    packedList = pack(packer, weightList);
+                    packedHead = packedList == null ? null : pack(packer, headList);
                 }
             }
+            close(packer);
             if (packedHead == null) {
                 close(packedList, packedLinear);
                 packedList = null;
@@ -152,32 +154,28 @@ final class ScriptedDecodeStep implements AutoCloseable {
     }
 
     /** The weights reordered by oneDNN ({@code pack_linear_weights.pt}), or {@code null} when that fails (logged). */
-    private static IValue packWeights(PtNDManager manager, IValue weightList) {
-        PtSymbolBlock packer = load(manager, PACK_RESOURCE);
-        if (packer == null) {
-            return null;
-        }
+    private static IValue pack(PtSymbolBlock packer, IValue weightList) {
         try {
             return packer.forward(weightList);
         } catch (RuntimeException e) {
             LOG.warn("oneDNN weight packing failed, several rows use the plain weights: {}", e.toString());
             return null;
-        } finally {
-            packer.close();
         }
     }
 
-    /** A bundled helper program, or {@code null} when libtorch cannot load it (logged). */
-    private static PtSymbolBlock load(PtNDManager manager, String resource) {
-        try (InputStream in = ScriptedDecodeStep.class.getResourceAsStream(resource)) {
+    /** Program {@code name} from {@code source} in inference mode, or {@code null} when it cannot load (logged). */
+    private static PtSymbolBlock load(ProgramSource source, PtNDManager manager, String name, String unavailable) {
+        PtSymbolBlock program = null;
+        try (InputStream in = source.open(name)) {
             if (in == null) {
-                throw new IOException("program " + resource + " not found");
+                throw new IOException("program " + name + " not found");
             }
-            PtSymbolBlock program = JniUtils.loadModule(manager, in, false, false);
+            program = JniUtils.loadModule(manager, in, false, false);
             JniUtils.enableInferenceMode(program);
             return program;
         } catch (IOException | RuntimeException e) {
-            LOG.warn("oneDNN weight packing unavailable, several rows use the plain weights: {}", e.toString());
+            close(program);
+            LOG.warn("{}: {}", unavailable, e.toString());
             return null;
         }
     }

@@ -179,14 +179,11 @@ class ScriptedDecodeTest {
     /** A program that is missing, not TorchScript or cut short leaves the step to the operation path, no crash. */
     @Test
     void aProgramThatCannotLoadGivesWayToTheOperationPath() throws IOException {
-        byte[] program;
-        try (InputStream in = ScriptedDecodeStep.BUNDLED.open()) {
-            program = in.readAllBytes();
-        }
+        byte[] program = bundled("llama_decode_step.pt");
         float[][] expected = run(1, 0, false);
-        List<ScriptedDecodeStep.ProgramSource> broken = List.of(() -> null,
-                () -> new ByteArrayInputStream("not a program".getBytes(StandardCharsets.UTF_8)),
-                () -> new ByteArrayInputStream(Arrays.copyOf(program, program.length / 2)));
+        List<ScriptedDecodeStep.ProgramSource> broken = List.of(name -> null,
+                name -> new ByteArrayInputStream("not a program".getBytes(StandardCharsets.UTF_8)),
+                name -> new ByteArrayInputStream(Arrays.copyOf(program, program.length / 2)));
         for (ScriptedDecodeStep.ProgramSource source : broken) {
             model.decoder().programSource(source);
             assertThat(model.decoder().decodesScripted()).isFalse();
@@ -194,6 +191,29 @@ class ScriptedDecodeTest {
         }
         model.decoder().programSource(ScriptedDecodeStep.BUNDLED);
         assertThat(model.decoder().decodesScripted()).isTrue();
+    }
+
+    /** Without a packing program the step runs scripted on the plain weights, with the same numbers. */
+    @Test
+    void aPackingProgramThatCannotLoadLeavesThePlainWeights() throws IOException {
+        LlamaDecoder d = model.decoder();
+        d.packWeightsForBatches(true);
+        float[][] expected = run(2, 2, false);
+        d.useScriptedDecode(true); // run(..., false) switched it off
+        for (String missing : ScriptedDecodeStep.PROGRAMS.subList(1, 3)) {
+            byte[] truncated = Arrays.copyOf(bundled(missing), 100);
+            d.programSource(name -> name.equals(missing) ? new ByteArrayInputStream(truncated)
+                    : ScriptedDecodeStep.BUNDLED.open(name));
+            assertThat(d.decodesScripted()).isTrue();
+            assertThat(d.decodesPacked()).as("without %s", missing).isFalse();
+            assertClose(run(2, 2, true), expected);
+        }
+    }
+
+    private static byte[] bundled(String name) throws IOException {
+        try (InputStream in = ScriptedDecodeStep.BUNDLED.open(name)) {
+            return in.readAllBytes();
+        }
     }
 
     /** Packed copies of the weights serve steps and logits of several rows with the numbers of the plain weights. */
@@ -210,5 +230,24 @@ class ScriptedDecodeTest {
         assertClose(packed, run(2, 2, false));
         assertClose(packed, run(2, 2, true));
         assertClose(new float[][] {packedLogits}, new float[][] {d.logits(hidden).toFloatArray()});
+    }
+
+    /**
+     * Steps of several rows really multiply with the packed copies, which is also why they must not be trained: a
+     * weight zeroed in place changes one-row steps and the operation path, not the packed steps of two rows.
+     */
+    @Test
+    void stepsOfSeveralRowsReadThePackedCopiesWhichDoNotFollowInPlaceUpdates() {
+        LlamaDecoder d = model.decoder();
+        d.packWeightsForBatches(true);
+        float[][] before = run(2, 2, true);
+        float[][] oneRowBefore = run(1, 0, true);
+        model.parameters().get("language_model.model.layers.1.mlp.down_proj.weight").muli(0f);
+        assertClose(run(2, 2, true), before);
+        assertThat(run(2, 2, false)[0]).isNotEqualTo(before[0]);
+        assertThat(run(1, 0, true)[0]).isNotEqualTo(oneRowBefore[0]);
+        d.packWeightsForBatches(false);
+        d.packWeightsForBatches(true);
+        assertClose(run(2, 2, true), run(2, 2, false));
     }
 }

@@ -13,9 +13,9 @@ import java.util.Locale;
  * @param boxIou50 fraction of target boxes matched with IoU >= 0.5
  * @param boxIou50Small the same over small target boxes (at most 1/16 of the image's area, see {@link Metrics#isSmall})
  * @param boxIou50Large the same over the other target boxes
- * @param boxPrecision50 fraction of the model's boxes that are matched to a target with IoU >= 0.5 (the matching of
- *     {@link Metrics#matchIous}: one target per box), so that spurious boxes, which the recall figures above do not
- *     see, cost here
+ * @param boxPrecision50 fraction of the boxes the model writes (its first task's, on samples whose target has boxes)
+ *     that are matched to a target with IoU >= 0.5 (the matching of {@link Metrics#matchIous}: one target per box),
+ *     so that spurious boxes, which the recall figures above do not see, cost here
  * @param headIouMean mean IoU of the region head's box (task token's hidden state) with the first target box
  * @param maskIouMean mean IoU of the segmentation expert's mask with the target mask (segment tasks), as the runtime
  *     answers (with the mask-prompt head's point when the checkpoint has that head)
@@ -29,8 +29,8 @@ import java.util.Locale;
  */
 public record EvaluationReport(int samples, double taskAccuracy, double argumentAccuracy, double boxIouMean,
         double boxIou50, double boxIou50Small, double boxIou50Large, double boxPrecision50, double headIouMean,
-        double maskIouMean, double maskBoxOnlyIouMean, double maskHeadIouMean, double editPixelAccuracy, double answerAccuracy,
-        double seconds) {
+        double maskIouMean, double maskBoxOnlyIouMean, double maskHeadIouMean, double editPixelAccuracy,
+        double answerAccuracy, double seconds) {
 
     /** A markdown table of the metrics; the mask-prompt head's lines only when the checkpoint has that head. */
     public String markdown() {

@@ -41,6 +41,14 @@ public final class Metrics {
     }
 
     /**
+     * How many of a sample's predictions are on a target: the IoUs of {@link #matchIous} at or above
+     * {@code threshold} (each target holds at most one prediction, so this counts predictions).
+     */
+    public static int onTarget(List<Double> matchedIous, double threshold) {
+        return (int) matchedIous.stream().filter(v -> v >= threshold).count();
+    }
+
+    /**
      * Fraction of {@code want}'s pixels whose largest RGB channel difference to {@code got} is at most
      * {@link #EDIT_TOLERANCE}; the images must have the same size.
      */

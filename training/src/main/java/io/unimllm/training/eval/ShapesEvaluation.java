@@ -125,7 +125,7 @@ public final class ShapesEvaluation {
                 List<Double> ious = Metrics.matchIous(s.boxes(), predicted);
                 boxIous.addAll(ious);
                 predictedBoxes += predicted.size();
-                boxesOnTarget += (int) ious.stream().filter(v -> v >= 0.5).count();
+                boxesOnTarget += Metrics.onTarget(ious, 0.5);
                 for (int j = 0; j < ious.size(); j++) {
                     boolean small = Metrics.isSmall(s.boxes().get(j), img.getWidth(), img.getHeight());
                     (small ? smallBoxIous : largeBoxIous).add(ious.get(j));
@@ -163,7 +163,8 @@ public final class ShapesEvaluation {
                 argumentTasks == 0 ? Double.NaN : argumentOk / (double) argumentTasks, Metrics.mean(boxIous),
                 Metrics.fraction(boxIous, 0.5), Metrics.fraction(smallBoxIous, 0.5),
                 Metrics.fraction(largeBoxIous, 0.5),
-                predictedBoxes == 0 ? Double.NaN : boxesOnTarget / (double) predictedBoxes, Metrics.mean(headIous), Metrics.mean(maskIous),
+                predictedBoxes == 0 ? Double.NaN : boxesOnTarget / (double) predictedBoxes, Metrics.mean(headIous),
+                Metrics.mean(maskIous),
                 mllm.hasMaskPromptHead() ? Metrics.mean(boxOnlyMaskIous) : Double.NaN,
                 mllm.hasMaskPromptHead() ? Metrics.mean(headMaskIous) : Double.NaN, Metrics.mean(editAcc),
                 plain == 0 ? Double.NaN : plainOk / (double) plain, (System.nanoTime() - start) / 1e9);

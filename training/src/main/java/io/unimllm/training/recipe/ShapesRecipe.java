@@ -168,6 +168,14 @@ public final class ShapesRecipe {
                 Trainer trainer = new Trainer(model, Stages.fromScratch().schedule(run.lr(), run.warmup(), run.steps())
                         .regionHead(run.headLossWeight()).maskPromptHead(run.headLossWeight()).weightDecay(0.01)
                         .clipNorm(1.0).seed(run.seed()).precision(run.precision()).build(), dir)) {
+            if (run.fillers() > 0) {
+                for (String w : Phrasings.FILLER_WORDS) {
+                    if (tok.find(w).isEmpty()) {
+                        throw new IllegalArgumentException("the tokenizer of " + dir + " lacks the filler word '" + w
+                                + "' (written before fillers existed): train it without fillers, or from scratch");
+                    }
+                }
+            }
             Batcher batcher = batcher(dir, tok, model);
             TrainingBatch validation = batcher.batch(examples(new WorldGenerator(IMAGE_SIZE, Phrasings.TRAIN,
                     run.seed() + 1_000_003), 64));

@@ -55,6 +55,8 @@ public final class Trainer implements AutoCloseable {
     private static final String STATE_FILE = "trainer_state.json";
     private static final String OPTIMIZER_FILE = "optimizer.safetensors";
 
+    private static final String PACKED_WEIGHTS = "the decoder keeps packed copies of its weights for batched "
+            + "decoding (LlamaDecoder.packWeightsForBatches), which training would leave stale; switch it off first";
     private final LlavaModel model;
     private final TrainingOptions options;
     private final Map<String, NDArray> trainable = new LinkedHashMap<>();
@@ -101,8 +103,7 @@ public final class Trainer implements AutoCloseable {
      */
     public Trainer(LlavaModel model, TrainingOptions options, Path checkpointDir) {
         if (model.decoder().packsWeightsForBatches()) {
-            throw new IllegalArgumentException("the decoder keeps packed copies of its weights for batched decoding "
-                    + "(LlamaDecoder.packWeightsForBatches), which training would leave stale; switch it off first");
+            throw new IllegalArgumentException(PACKED_WEIGHTS);
         }
         this.model = model;
         this.options = options;
@@ -275,6 +276,9 @@ public final class Trainer implements AutoCloseable {
      * updates the parameters.
      */
     public StepResult step(TrainingBatch batch) {
+        if (model.decoder().packsWeightsForBatches()) {
+            throw new IllegalStateException(PACKED_WEIGHTS);
+        }
         double lr = options.schedule().at(optimizer.steps());
         double[] parts = new double[3];
         double total;

@@ -64,6 +64,8 @@ public final class Phrasings {
     public static final List<String> FILLER_PREFIXES = List.of("now", "ok", "kindly");
     /** Filler words a training instruction may end with (before a closing {@code ?}); see {@link #FILLER_PREFIXES}. */
     public static final List<String> FILLER_SUFFIXES = List.of("for me", "now", "quickly");
+    /** Every word of the fillers, once each. */
+    public static final List<String> FILLER_WORDS = List.of("now", "ok", "kindly", "for", "me", "quickly");
 
     /**
      * {@code phrase} with, at probability {@code p}, one filler added: a prefix or a suffix (equally likely), the

@@ -53,16 +53,8 @@ public final class WorldTokenizer {
                 }
             }
         }
-        for (String filler : concat(Phrasings.FILLER_PREFIXES, Phrasings.FILLER_SUFFIXES)) {
-            words.addAll(List.of(filler.split("\\s+")));
-        }
+        words.addAll(Phrasings.FILLER_WORDS);
         return new ArrayList<>(words);
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
     }
 
     /** Writes tokenizer.json and tokenizer_config.json into {@code dir}; returns the vocabulary size. */

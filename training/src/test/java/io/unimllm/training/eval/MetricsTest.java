@@ -31,6 +31,17 @@ class MetricsTest {
     }
 
     @Test
+    void predictionsOnTargetAreTheMatchedIousAtTheThreshold() {
+        List<Box> targets = List.of(new Box(0, 0, 10, 10), new Box(20, 20, 30, 30));
+        // three predictions: one exact, one a third off the second target (IoU 0.5), one spurious
+        List<Box> preds = List.of(new Box(40, 40, 45, 45), new Box(0, 0, 10, 10), new Box(20, 20, 30, 35));
+        List<Double> ious = Metrics.matchIous(targets, preds);
+        assertThat(Metrics.onTarget(ious, 0.5)).isEqualTo(2);
+        assertThat(Metrics.onTarget(ious, 0.9)).isEqualTo(1);
+        assertThat(Metrics.onTarget(List.of(), 0.5)).isZero();
+    }
+
+    @Test
     void aggregatesAreMeansAndFractionsAndNaNWithoutValues() {
         assertThat(Metrics.mean(List.of(1.0, 0.5, 0.0))).isEqualTo(0.5);
         assertThat(Metrics.fraction(List.of(1.0, 0.5, 0.49), 0.5)).isCloseTo(2.0 / 3, within(1e-12));
@@ -77,7 +88,8 @@ class MetricsTest {
                 "| task-argument accuracy (the object named) | 0.800 |", "| box IoU >= 0.5 | 0.400 |",
                 "| box IoU >= 0.5, small targets (<= 1/16 of the image) | 0.300 |",
                 "| box IoU >= 0.5, large targets | 0.600 |",
-                "| box precision (model's boxes on a target, IoU >= 0.5) | 0.700 |", "| plain-answer accuracy | 0.600 |")
+                "| box precision (model's boxes on a target, IoU >= 0.5) | 0.700 |",
+                "| plain-answer accuracy | 0.600 |")
                 .doesNotContain("mask-prompt head");
         EvaluationReport with = new EvaluationReport(10, 1, 0.8, 0.5, 0.4, 0.3, 0.6, 0.7, 0.3, 0.2, 0.25, 0.35, 0.9,
                 0.6, 2);

@@ -33,12 +33,7 @@ class WorldTest {
 
     @Test
     void heldOutPhrasingsAreNeverTrainingPhrasingsAndUseOnlyKnownWords() {
-        Set<String> trainWords = new HashSet<>();
-        for (Phrasings.Task t : Phrasings.Task.values()) {
-            for (String p : Phrasings.TRAIN.get(t)) {
-                trainWords.addAll(List.of(p.split("\\s+")));
-            }
-        }
+        Set<String> trainWords = words(Phrasings.TRAIN);
         for (Phrasings.Task t : Phrasings.Task.values()) {
             for (String p : Phrasings.TEST.get(t)) {
                 assertThat(Phrasings.TRAIN.get(t)).doesNotContain(p);
@@ -224,12 +219,7 @@ class WorldTest {
 
     @Test
     void fillerWordsAppearInNoHeldOutPhrasingAndTheTokenizerKnowsThem() {
-        Set<String> testWords = new HashSet<>();
-        for (Phrasings.Task t : Phrasings.Task.values()) {
-            for (String p : Phrasings.TEST.get(t)) {
-                testWords.addAll(List.of(p.split("\\s+")));
-            }
-        }
+        Set<String> testWords = words(Phrasings.TEST);
         Set<String> fillerWords = new HashSet<>();
         for (List<String> fillers : List.of(Phrasings.FILLER_PREFIXES, Phrasings.FILLER_SUFFIXES)) {
             fillers.forEach(f -> fillerWords.addAll(List.of(f.split("\\s+"))));
@@ -251,6 +241,13 @@ class WorldTest {
         assertThat(Phrasings.withFiller(q, 0, rnd)).isEqualTo(q);
         assertThat(Phrasings.withFiller("segment the red circle", 1, new java.util.SplittableRandom(1)))
                 .isIn(withOneFiller("segment the red circle"));
+    }
+
+    /** Every word of the phrasings, placeholders included. */
+    private static Set<String> words(java.util.Map<Phrasings.Task, List<String>> phrasings) {
+        Set<String> words = new HashSet<>();
+        phrasings.values().forEach(list -> list.forEach(p -> words.addAll(List.of(p.split("\\s+")))));
+        return words;
     }
 
     /** Every instruction {@link Phrasings#withFiller} may make of {@code phrase}. */

@@ -52,8 +52,8 @@ final class ScriptedDecodeStep implements AutoCloseable {
     private final IValue norms;
     private final IValue weights;
     private final IValue biases;
+    /** The packed weights, or one empty tensor when none (the program then uses the plain weights). */
     private final IValue packed;
-    private final boolean isPacked;
     /** The lm_head packed, and the program that applies it; both null unless the weights are packed. */
     private final IValue packedHead;
     private final PtSymbolBlock packedLinear;
@@ -62,15 +62,13 @@ final class ScriptedDecodeStep implements AutoCloseable {
     private final long[] config;
 
     private ScriptedDecodeStep(PtSymbolBlock program, IValue tables, IValue norms, IValue weights, IValue biases,
-            IValue packed, boolean isPacked, IValue packedHead, PtSymbolBlock packedLinear, IValue eps, IValue noMask,
-            long[] config) {
+            IValue packed, IValue packedHead, PtSymbolBlock packedLinear, IValue eps, IValue noMask, long[] config) {
         this.program = program;
         this.tables = tables;
         this.norms = norms;
         this.weights = weights;
         this.biases = biases;
         this.packed = packed;
-        this.isPacked = isPacked;
         this.packedHead = packedHead;
         this.packedLinear = packedLinear;
         this.eps = eps;
@@ -138,7 +136,6 @@ final class ScriptedDecodeStep implements AutoCloseable {
                 packedLinear = null;
             }
         }
-        boolean isPacked = packedList != null;
         if (packedList == null) {
             packedList = IValue.listFrom((PtNDArray) none); // fewer tensors than weights: the program packs none
         }
@@ -146,7 +143,7 @@ final class ScriptedDecodeStep implements AutoCloseable {
                 (PtNDArray) ropeTables[2]);
         ScriptedDecodeStep step = new ScriptedDecodeStep(program, tableList,
                 IValue.listFrom(norms.toArray(PtNDArray[]::new)), weightList,
-                IValue.listFrom(biases.toArray(PtNDArray[]::new)), packedList, isPacked, packedHead, packedLinear,
+                IValue.listFrom(biases.toArray(PtNDArray[]::new)), packedList, packedHead, packedLinear,
                 IValue.from(eps), IValue.from((PtNDArray) none),
                 new long[] {0, heads, kvHeads, headDim, intermediate, activationCode(act)});
         none.close(); // the IValues hold their own references to the empty tensor
@@ -204,7 +201,7 @@ final class ScriptedDecodeStep implements AutoCloseable {
 
     /** Whether steps of several rows use weights packed by oneDNN. */
     boolean packed() {
-        return isPacked;
+        return packedHead != null;
     }
 
     /** The program's code for an activation (see {@code _act} in make_decode_step.py). */

@@ -71,6 +71,16 @@ public final class ShapesRecipe {
         }
     }
 
+    /** Fails when {@code tok} (of checkpoint {@code dir}) lacks a filler word, as tokenizers written before them do. */
+    static void requireFillerWords(UnimllmTokenizer tok, Path dir) {
+        for (String w : Phrasings.FILLER_WORDS) {
+            if (tok.find(w).isEmpty()) {
+                throw new IllegalArgumentException("the tokenizer of " + dir + " lacks the filler word '" + w
+                        + "' (written before fillers existed): train it without fillers, or from scratch");
+            }
+        }
+    }
+
     /** config.json of the model for a vocabulary size. */
     public static LlavaConfig config(int vocab, int imageTokenId) {
         String json = String.format(Locale.ROOT, """
@@ -169,12 +179,7 @@ public final class ShapesRecipe {
                         .regionHead(run.headLossWeight()).maskPromptHead(run.headLossWeight()).weightDecay(0.01)
                         .clipNorm(1.0).seed(run.seed()).precision(run.precision()).build(), dir)) {
             if (run.fillers() > 0) {
-                for (String w : Phrasings.FILLER_WORDS) {
-                    if (tok.find(w).isEmpty()) {
-                        throw new IllegalArgumentException("the tokenizer of " + dir + " lacks the filler word '" + w
-                                + "' (written before fillers existed): train it without fillers, or from scratch");
-                    }
-                }
+                requireFillerWords(tok, dir);
             }
             Batcher batcher = batcher(dir, tok, model);
             TrainingBatch validation = batcher.batch(examples(new WorldGenerator(IMAGE_SIZE, Phrasings.TRAIN,

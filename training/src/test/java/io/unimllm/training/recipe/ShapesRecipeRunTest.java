@@ -3,9 +3,15 @@ package io.unimllm.training.recipe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.unimllm.tokenizer.UnimllmTokenizer;
 import io.unimllm.training.train.TrainingOptions;
+import io.unimllm.training.world.WorldTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ShapesRecipeRunTest {
     private static ShapesRecipe.Run run(double headWeight) {
@@ -20,6 +26,22 @@ class ShapesRecipeRunTest {
         assertThat(r.sameKindDistractors()).isZero();
         assertThat(r.fillers()).isZero();
         assertThat(r.precision()).isEqualTo(TrainingOptions.Precision.FP32);
+    }
+
+    @Test
+    void fillersNeedATokenizerThatKnowsTheFillerWords(@TempDir Path dir) throws IOException {
+        WorldTokenizer.write(dir);
+        try (UnimllmTokenizer tok = UnimllmTokenizer.load(dir)) {
+            ShapesRecipe.requireFillerWords(tok, dir);
+        }
+        Path json = dir.resolve("tokenizer.json");
+        String text = Files.readString(json);
+        assertThat(text).contains("\"kindly\"");
+        Files.writeString(json, text.replace("\"kindly\"", "\"kindness\""));
+        try (UnimllmTokenizer tok = UnimllmTokenizer.load(dir)) {
+            assertThatThrownBy(() -> ShapesRecipe.requireFillerWords(tok, dir))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lacks the filler word 'kindly'");
+        }
     }
 
     @Test

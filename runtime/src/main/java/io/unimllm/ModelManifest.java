@@ -2,12 +2,12 @@ package io.unimllm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.unimllm.core.ConfigException;
+import io.unimllm.protocol.ConfigException;
+import io.unimllm.protocol.TaskVocabulary;
+import io.unimllm.protocol.codec.Codecs;
+import io.unimllm.protocol.codec.GroundingCodec;
 import io.unimllm.router.RoutingConfig;
 import io.unimllm.tokenizer.ChatTemplate;
-import io.unimllm.tokenizer.codec.Codecs;
-import io.unimllm.tokenizer.codec.GroundingCodec;
-import io.unimllm.tokenizer.protocol.TaskVocabulary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +36,8 @@ public record ModelManifest(ChatTemplate template, String imageToken, TaskVocabu
     /**
      * Reads {@code dir/unimllm.json}, or defaults when absent.
      *
+     * @param dir the checkpoint directory
+     * @return the manifest
      * @throws ConfigException naming the file and field when present but malformed
      */
     public static ModelManifest load(Path dir) {

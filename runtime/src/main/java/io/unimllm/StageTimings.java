@@ -13,17 +13,30 @@ import java.util.Map;
  * @param stages stage name -> duration
  */
 public record StageTimings(Map<String, Duration> stages) {
-    /** Copies the map, keeping its order. */
+    /**
+     * Copies the map, keeping its order.
+     *
+     * @param stages stage name -> duration
+     */
     public StageTimings {
         stages = Collections.unmodifiableMap(new LinkedHashMap<>(stages));
     }
 
-    /** Duration of a stage, zero when it did not run. */
+    /**
+     * The duration of one stage.
+     *
+     * @param stage the stage's name
+     * @return its wall time, zero when it did not run
+     */
     public Duration get(String stage) {
         return stages.getOrDefault(stage, Duration.ZERO);
     }
 
-    /** Sum of the sequential stages (everything but the per-expert entries). */
+    /**
+     * The sum of the sequential stages (everything but the per-expert entries).
+     *
+     * @return the request's wall time as the stages account for it
+     */
     public Duration total() {
         return stages.entrySet().stream().filter(e -> !e.getKey().startsWith("expert:")).map(Map.Entry::getValue)
                 .reduce(Duration.ZERO, Duration::plus);

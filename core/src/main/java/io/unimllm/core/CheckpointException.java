@@ -1,5 +1,6 @@
 package io.unimllm.core;
 
+import io.unimllm.protocol.UnimllmException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -10,6 +11,8 @@ public class CheckpointException extends UnimllmException {
     private final String tensor;
 
     /**
+     * A checkpoint error; the file and tensor, when given, are appended to the message.
+     *
      * @param message what was wrong
      * @param file the file concerned (may be null)
      * @param tensor the tensor concerned (may be null)
@@ -18,7 +21,14 @@ public class CheckpointException extends UnimllmException {
         this(message, file, tensor, null);
     }
 
-    /** As {@link #CheckpointException(String, Path, String)} with the underlying cause. */
+    /**
+     * As {@link #CheckpointException(String, Path, String)} with the underlying cause.
+     *
+     * @param message what was wrong
+     * @param file the file concerned (may be null)
+     * @param tensor the tensor concerned (may be null)
+     * @param cause the error that led to this one (may be null)
+     */
     public CheckpointException(String message, Path file, String tensor, Throwable cause) {
         super(describe(message, file, tensor), cause);
         this.file = file;
@@ -36,12 +46,20 @@ public class CheckpointException extends UnimllmException {
         return sb.toString();
     }
 
-    /** The file concerned, when known. */
+    /**
+     * The file concerned, when known.
+     *
+     * @return the file, or empty when none was given
+     */
     public Optional<Path> file() {
         return Optional.ofNullable(file);
     }
 
-    /** The tensor concerned, when known. */
+    /**
+     * The tensor concerned, when known.
+     *
+     * @return the tensor name, or empty when none was given
+     */
     public Optional<String> tensor() {
         return Optional.ofNullable(tensor);
     }

@@ -1,9 +1,9 @@
 package io.unimllm.examples;
 
 import io.unimllm.UnifiedMllm;
+import io.unimllm.shapes.eval.EvaluationReport;
+import io.unimllm.shapes.eval.ShapesEvaluation;
 import io.unimllm.training.data.JsonlDatasetReader;
-import io.unimllm.training.eval.EvaluationReport;
-import io.unimllm.training.eval.ShapesEvaluation;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.IntConsumer;

@@ -9,10 +9,10 @@ import io.unimllm.geometry.Geometry;
 import io.unimllm.geometry.Grounding;
 import io.unimllm.geometry.Point;
 import io.unimllm.geometry.Polygon;
+import io.unimllm.protocol.ParseWarning;
 import io.unimllm.router.TaskResult;
 import io.unimllm.router.spi.Detection;
 import io.unimllm.router.spi.ScoredMask;
-import io.unimllm.tokenizer.protocol.ParseWarning;
 import java.util.Map;
 
 /** The JSON the CLI prints for a {@link Response}. */

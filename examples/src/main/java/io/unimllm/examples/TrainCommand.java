@@ -1,6 +1,6 @@
 package io.unimllm.examples;
 
-import io.unimllm.training.recipe.ShapesRecipe;
+import io.unimllm.shapes.recipe.ShapesRecipe;
 import io.unimllm.training.train.TrainingOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,8 +65,10 @@ public final class TrainCommand implements Callable<Integer> {
             System.out.println("initialised " + out);
         }
         long start = System.nanoTime();
-        double val = ShapesRecipe.train(out, new ShapesRecipe.Run(steps, batch, lr, warmup, seed,
-                Duration.ofMinutes(minutes), resume, p, headWeight, sameKind, fillers), System.out);
+        ShapesRecipe.Run run = ShapesRecipe.Run.builder().steps(steps).batchSize(batch).lr(lr).warmup(warmup)
+                .seed(seed).budget(Duration.ofMinutes(minutes)).resume(resume).precision(p).headLossWeight(headWeight)
+                .sameKindDistractors(sameKind).fillers(fillers).build();
+        double val = ShapesRecipe.train(out, run, System.out);
         System.out.printf("done in %s, validation loss %.4f, checkpoint %s%n",
                 Duration.ofNanos(System.nanoTime() - start).withNanos(0), val, out);
         return 0;

@@ -24,7 +24,11 @@ public final class Overlay {
     private final int scale;
     private int next;
 
-    /** Starts an overlay on a copy of {@code image}. */
+    /**
+     * Starts an overlay on a copy of {@code image}.
+     *
+     * @param image the image to draw on (not changed)
+     */
     public Overlay(BufferedImage image) {
         this(image, 1);
     }
@@ -32,6 +36,9 @@ public final class Overlay {
     /**
      * Starts an overlay on a copy of {@code image} enlarged {@code scale} times (nearest neighbour), so that results
      * on small images stay readable; geometry is given in the original image's pixels.
+     *
+     * @param image the image to draw on (not changed)
+     * @param scale the enlargement, at least 1
      */
     public Overlay(BufferedImage image, int scale) {
         if (scale < 1) {
@@ -51,7 +58,13 @@ public final class Overlay {
         return PALETTE[next++ % PALETTE.length];
     }
 
-    /** Blends a mask at 45% opacity. */
+    /**
+     * Blends a mask at 45% opacity.
+     *
+     * @param mask the mask, in the original image's pixels
+     * @param label a label drawn at the mask's top-left corner, or null
+     * @return this overlay
+     */
     public Overlay mask(Mask mask, String label) {
         Color c = colour();
         int w = Math.min(mask.width() * scale, canvas.getWidth());
@@ -78,7 +91,13 @@ public final class Overlay {
         return this;
     }
 
-    /** Outlines a box with an optional label. */
+    /**
+     * Outlines a box with an optional label.
+     *
+     * @param box the box, in the original image's pixels
+     * @param label a label drawn above the box, or null or blank for none
+     * @return this overlay
+     */
     public Overlay box(Box box, String label) {
         Color c = colour();
         g.setColor(c);
@@ -91,7 +110,13 @@ public final class Overlay {
         return this;
     }
 
-    /** Marks a point. */
+    /**
+     * Marks a point.
+     *
+     * @param p the point, in the original image's pixels
+     * @param label a label drawn beside it, or null
+     * @return this overlay
+     */
     public Overlay point(Point p, String label) {
         g.setColor(colour());
         int r = Math.max(3, canvas.getWidth() / 100);
@@ -104,7 +129,13 @@ public final class Overlay {
         return this;
     }
 
-    /** Outlines a polygon. */
+    /**
+     * Outlines a polygon.
+     *
+     * @param poly the polygon, in the original image's pixels
+     * @param label a label drawn at its first vertex, or null
+     * @return this overlay
+     */
     public Overlay polygon(Polygon poly, String label) {
         g.setColor(colour());
         int n = poly.vertices().size();
@@ -121,7 +152,11 @@ public final class Overlay {
         return this;
     }
 
-    /** The finished image (the overlay stays usable). */
+    /**
+     * The finished image; the overlay stays usable.
+     *
+     * @return the canvas drawn on so far
+     */
     public BufferedImage image() {
         return canvas;
     }

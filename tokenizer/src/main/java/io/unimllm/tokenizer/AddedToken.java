@@ -11,7 +11,14 @@ import java.util.Objects;
  * @param special whether it is a special (control) token: skipped by {@code decode(ids, true)}
  */
 public record AddedToken(String content, int id, boolean special) {
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param content the exact token string, not empty
+     * @param id its id, not negative
+     * @param special whether it is a special (control) token
+     * @throws IllegalArgumentException if {@code content} is empty or {@code id} is negative
+     */
     public AddedToken {
         Objects.requireNonNull(content, "content");
         if (content.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.unimllm.tokenizer;
 
+import io.unimllm.protocol.ConfigException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -17,6 +18,8 @@ import java.util.Objects;
  *       it. An image question is written {@code "<image>\n" + instruction} (see
  *       {@link ChatTurn#userWithImage(String)}), giving {@code "...␣USER:␣<image>\nWhat is this?␣ASSISTANT:"}.
  *       Encode with BOS.</li>
+ *   <li>{@link LlavaPlain} (small LLaVA models trained from scratch): no system prompt, the image first:
+ *       {@code "<image>\nUSER:␣" + u1 + "␣ASSISTANT:␣" + a1 + "</s>" + "␣USER:␣" + u2 + "␣ASSISTANT:"}.</li>
  *   <li>{@link Llama2} (Llama-2-chat, also Mistral-instruct v0.1):
  *       {@code "<s>[INST]␣" + u1 + "␣[/INST]" + "␣" + a1 + "␣</s>" + "<s>[INST]␣" + u2 + "␣[/INST]"}; a
  *       leading system turn is folded into the first user message as
@@ -38,6 +41,8 @@ public sealed interface ChatTemplate permits ChatTemplate.LlavaV1, ChatTemplate.
     String IMAGE_TOKEN = "<image>";
 
     /**
+     * Renders a conversation in this format.
+     *
      * @param turns the conversation, optionally starting with one system turn
      * @param addGenerationPrompt whether to end with the cue for the assistant's next answer
      * @return the prompt text
@@ -45,10 +50,18 @@ public sealed interface ChatTemplate permits ChatTemplate.LlavaV1, ChatTemplate.
      */
     String render(List<ChatTurn> turns, boolean addGenerationPrompt);
 
-    /** @return the canonical name accepted by {@link #byName(String)} */
+    /**
+     * The name of this format.
+     *
+     * @return the canonical name accepted by {@link #byName(String)}
+     */
     String name();
 
-    /** @return whether the rendered text already starts with the BOS token string */
+    /**
+     * Whether to encode the rendered text without BOS, because the text already holds it.
+     *
+     * @return whether the rendered text already starts with the BOS token string
+     */
     boolean rendersBos();
 
     /**
@@ -56,6 +69,7 @@ public sealed interface ChatTemplate permits ChatTemplate.LlavaV1, ChatTemplate.
      *
      * @param instruction the user's words
      * @param imageToken the image placeholder to put before them, or null for a text-only prompt
+     * @return the prompt text, as {@link #render(List, boolean)} gives it for one user turn
      */
     default String prompt(String instruction, String imageToken) {
         String content = imageToken == null ? instruction : imageToken + "\n" + instruction;
@@ -63,13 +77,13 @@ public sealed interface ChatTemplate permits ChatTemplate.LlavaV1, ChatTemplate.
     }
 
     /**
-     * Looks a template up by name, case-insensitively: {@code llava_v1} (also {@code llava-v1},
-     * {@code vicuna_v1}, {@code vicuna}), {@code llama2} (also {@code llama-2}, {@code mistral}),
-     * {@code chatml} (also {@code qwen}), {@code plain}.
+     * Looks a template up by name, case-insensitively and with {@code -} read as {@code _}: {@code llava_v1}
+     * (also {@code llava}, {@code vicuna_v1}, {@code vicuna}), {@code llava_plain}, {@code llama2} (also
+     * {@code llama_2}, {@code mistral}), {@code chatml} (also {@code qwen}), {@code plain}.
      *
      * @param name a template name from a model config
      * @return the template
-     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     * @throws ConfigException for an unknown name, listing the known ones
      */
     static ChatTemplate byName(String name) {
         Objects.requireNonNull(name, "name");
@@ -79,8 +93,8 @@ public sealed interface ChatTemplate permits ChatTemplate.LlavaV1, ChatTemplate.
             case "llama2", "llama_2", "mistral" -> new Llama2();
             case "chatml", "qwen" -> new ChatMl();
             case "plain" -> new Plain();
-            default -> throw new IllegalArgumentException("unknown chat template '" + name
-                    + "'; known: llava_v1, llava_plain, llama2, chatml, plain");
+            default -> throw new ConfigException("unknown chat template '" + name
+                    + "'; known: llava_v1, llava_plain, llama2, chatml, plain", null);
         };
     }
 
@@ -116,12 +130,16 @@ public sealed interface ChatTemplate permits ChatTemplate.LlavaV1, ChatTemplate.
                 + "intelligence assistant. The assistant gives helpful, detailed, and polite answers to the "
                 + "human's questions.";
 
-        /** Validates the prompt. */
+        /**
+         * Validates the prompt.
+         *
+         * @param systemPrompt the system prompt used when the conversation has no system turn
+         */
         public LlavaV1 {
             Objects.requireNonNull(systemPrompt, "systemPrompt");
         }
 
-        /** With {@link #DEFAULT_SYSTEM}. */
+        /** The format with {@link #DEFAULT_SYSTEM} as the system prompt. */
         public LlavaV1() {
             this(DEFAULT_SYSTEM);
         }

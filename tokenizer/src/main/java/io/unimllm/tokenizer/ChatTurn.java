@@ -19,13 +19,20 @@ public record ChatTurn(Role role, String content) {
         ASSISTANT
     }
 
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param role who speaks
+     * @param content the message text
+     */
     public ChatTurn {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(content, "content");
     }
 
     /**
+     * A turn with the system prompt; templates allow it only as the first turn.
+     *
      * @param content system prompt
      * @return a system turn
      */
@@ -34,6 +41,8 @@ public record ChatTurn(Role role, String content) {
     }
 
     /**
+     * A turn of the human.
+     *
      * @param content the user's message
      * @return a user turn
      */
@@ -52,6 +61,8 @@ public record ChatTurn(Role role, String content) {
     }
 
     /**
+     * A turn of the model, for example an earlier answer in a multi-turn conversation.
+     *
      * @param content the model's answer
      * @return an assistant turn
      */

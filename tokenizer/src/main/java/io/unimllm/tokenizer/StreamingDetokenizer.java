@@ -32,6 +32,8 @@ public final class StreamingDetokenizer {
     private int readOffset;
 
     /**
+     * A detokenizer at the start of a stream.
+     *
      * @param tokenizer the tokenizer whose decoder is used (not closed by this object)
      * @param skipSpecial whether special tokens are left out of the text
      */
@@ -88,7 +90,11 @@ public final class StreamingDetokenizer {
         readOffset = 0;
     }
 
-    /** @return the ids pushed since the last flush or reset */
+    /**
+     * The ids of the current stream.
+     *
+     * @return a copy of the ids pushed since the last flush or reset
+     */
     public int[] ids() {
         return Arrays.copyOf(ids, size);
     }

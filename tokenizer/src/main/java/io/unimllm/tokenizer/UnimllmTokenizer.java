@@ -7,10 +7,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -55,14 +54,9 @@ import java.util.OptionalInt;
  */
 public final class UnimllmTokenizer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String TOKENIZER_JSON = "tokenizer.json";
-    private static final String TOKENIZER_CONFIG_JSON = "tokenizer_config.json";
-    private static final String GENERATION_CONFIG_JSON = "generation_config.json";
 
+    private final TokenizerFiles files;
     private final String source;
-    private final byte[] baseTokenizerJson;
-    private final JsonNode config;
-    private final List<Integer> generationEos;
     private final HuggingFaceTokenizer hf;
     private final String[] idToToken;
     private final Map<String, Integer> tokenToId;
@@ -71,15 +65,12 @@ public final class UnimllmTokenizer implements AutoCloseable {
     private final OptionalInt bosId;
     private final boolean addBosByDefault;
     private final List<Integer> eosIds;
-    private final Optional<String> chatTemplateSource;
 
-    private UnimllmTokenizer(String source, byte[] baseTokenizerJson, JsonNode config, List<Integer> generationEos,
-            List<String> extraSpecial) {
-        this.source = source;
-        this.baseTokenizerJson = baseTokenizerJson;
-        this.config = config;
-        this.generationEos = generationEos;
-        ObjectNode root = parseTokenizerJson(baseTokenizerJson, source);
+    /** Builds the tokenizer from what was read, adding {@code extraSpecial} (see {@link #withSpecialTokens}). */
+    private UnimllmTokenizer(TokenizerFiles files, List<String> extraSpecial) {
+        this.files = files;
+        this.source = files.source();
+        ObjectNode root = parseTokenizerJson(files.tokenizerJson(), source);
 
         Map<String, Integer> vocab = readModelVocab(root, source);
         List<AddedToken> added = readAddedTokens(root, source);
@@ -137,19 +128,19 @@ public final class UnimllmTokenizer implements AutoCloseable {
             }
         }
 
+        JsonNode config = files.config();
         this.bosId = configTokenId(config, "bos_token");
         JsonNode addBos = config.get("add_bos_token");
         this.addBosByDefault = addBos != null && addBos.asBoolean(false);
         OptionalInt eos = configTokenId(config, "eos_token");
         LinkedHashSet<Integer> eosSet = new LinkedHashSet<>();
         eos.ifPresent(eosSet::add);
-        for (int id : generationEos) {
+        for (int id : files.generationEos()) {
             if (id >= 0 && id < idToToken.length && idToToken[id] != null) {
                 eosSet.add(id);
             }
         }
         this.eosIds = List.copyOf(eosSet);
-        this.chatTemplateSource = readChatTemplate(config);
 
         this.hf = newNativeTokenizer(root, source);
         verifyAddedTokenIds();
@@ -179,29 +170,7 @@ public final class UnimllmTokenizer implements AutoCloseable {
     public static UnimllmTokenizer load(Path checkpointDir, List<String> specialTokens) {
         Objects.requireNonNull(checkpointDir, "checkpointDir");
         Objects.requireNonNull(specialTokens, "specialTokens");
-        Path tokenizerFile = checkpointDir.resolve(TOKENIZER_JSON);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(tokenizerFile);
-        } catch (NoSuchFileException e) {
-            throw new TokenizerException("missing " + TOKENIZER_JSON + ": " + tokenizerFile + " does not exist", e);
-        } catch (IOException e) {
-            throw new TokenizerException("cannot read " + tokenizerFile + ": " + e.getMessage(), e);
-        }
-        Path configFile = checkpointDir.resolve(TOKENIZER_CONFIG_JSON);
-        JsonNode config = JSON.createObjectNode();
-        if (Files.isRegularFile(configFile)) {
-            try {
-                config = JSON.readTree(configFile.toFile());
-            } catch (IOException e) {
-                throw new TokenizerException("corrupt " + configFile + ": " + e.getMessage(), e);
-            }
-            if (config == null || !config.isObject()) {
-                throw new TokenizerException("corrupt " + configFile + ": expected a JSON object");
-            }
-        }
-        List<Integer> generationEos = readGenerationEos(checkpointDir.resolve(GENERATION_CONFIG_JSON));
-        return new UnimllmTokenizer(tokenizerFile.toString(), bytes, config, generationEos, specialTokens);
+        return new UnimllmTokenizer(TokenizerFiles.read(checkpointDir), specialTokens);
     }
 
     /**
@@ -224,7 +193,7 @@ public final class UnimllmTokenizer implements AutoCloseable {
         }
         merged.addAll(specialTokens);
         // Rebuild from the original files so that the native tokenizer is fresh and independently closable.
-        return new UnimllmTokenizer(source, baseTokenizerJson, config, generationEos, merged);
+        return new UnimllmTokenizer(files, merged);
     }
 
     /**
@@ -277,6 +246,8 @@ public final class UnimllmTokenizer implements AutoCloseable {
     }
 
     /**
+     * Looks up the id of a token string, for callers that require the token to exist.
+     *
      * @param token an exact token string ({@code "<image>"}, or a vocabulary piece such as {@code "▁the"})
      * @return its id
      * @throws UnknownTokenException if it is not in the vocabulary
@@ -290,6 +261,8 @@ public final class UnimllmTokenizer implements AutoCloseable {
     }
 
     /**
+     * Looks up the id of a token string that may be absent.
+     *
      * @param token an exact token string
      * @return its id, or empty if it is not in the vocabulary
      */
@@ -299,6 +272,8 @@ public final class UnimllmTokenizer implements AutoCloseable {
     }
 
     /**
+     * Looks up the string of an id, without running the decoder.
+     *
      * @param id a token id
      * @return the raw vocabulary string of the id (for example {@code "▁the"}, {@code "<0x0A>"},
      *     {@code "Ġthe"} for byte-level vocabularies, or an added token's content)
@@ -310,6 +285,8 @@ public final class UnimllmTokenizer implements AutoCloseable {
     }
 
     /**
+     * Tells control tokens from text tokens.
+     *
      * @param id a token id
      * @return whether it is a special token (a special entry of {@code added_tokens}, or one added with
      *     {@link #withSpecialTokens(List)}); false for ids outside the vocabulary
@@ -318,22 +295,36 @@ public final class UnimllmTokenizer implements AutoCloseable {
         return id >= 0 && specialIds.get(id);
     }
 
-    /** @return the number of ids, including added tokens (largest id + 1) */
+    /**
+     * The size of the id space, which the model's embedding table must cover.
+     *
+     * @return the number of ids, including added tokens (largest id + 1)
+     */
     public int vocabSize() {
         return idToToken.length;
     }
 
-    /** @return the BOS id, if {@code tokenizer_config.json} names a BOS token that is in the vocabulary */
+    /**
+     * The beginning-of-sequence token that {@link #encode(String, boolean)} prepends when asked to.
+     *
+     * @return the BOS id, if {@code tokenizer_config.json} names a BOS token that is in the vocabulary
+     */
     public OptionalInt bosId() {
         return bosId;
     }
 
-    /** @return whether {@code tokenizer_config.json} asks for BOS by default ({@code add_bos_token}) */
+    /**
+     * Whether {@link #encode(String)} prepends BOS.
+     *
+     * @return whether {@code tokenizer_config.json} asks for BOS by default ({@code add_bos_token})
+     */
     public boolean addsBosByDefault() {
         return addBosByDefault;
     }
 
     /**
+     * The end-of-sequence ids, any of which stops generation.
+     *
      * @return the ids that end generation: the {@code eos_token} of {@code tokenizer_config.json}, then the
      *     {@code eos_token_id}s of an optional {@code generation_config.json} (Qwen lists both
      *     {@code <|im_end|>} and {@code <|endoftext|>} there), without repeats; empty if none is named
@@ -342,17 +333,31 @@ public final class UnimllmTokenizer implements AutoCloseable {
         return eosIds;
     }
 
-    /** @return every added token (those of {@code tokenizer.json} and the extra special ones), by id */
+    /**
+     * The tokens matched verbatim in text.
+     *
+     * @return every added token (those of {@code tokenizer.json} and the extra special ones), by id
+     */
     public List<AddedToken> addedTokens() {
         return addedTokens;
     }
 
-    /** @return the raw Jinja {@code chat_template} of {@code tokenizer_config.json}, if any */
+    /**
+     * The checkpoint's own chat template, for example to pick a {@link ChatTemplate} with
+     * {@link ChatTemplate#detect(String)}.
+     *
+     * @return the raw Jinja {@code chat_template} of {@code tokenizer_config.json} (a string, or the template
+     *     named {@code default} of the list form), if any
+     */
     public Optional<String> chatTemplateSource() {
-        return chatTemplateSource;
+        return files.chatTemplate();
     }
 
-    /** @return a new streaming detokenizer over this tokenizer that renders special tokens verbatim */
+    /**
+     * A detokenizer for one generation stream.
+     *
+     * @return a new streaming detokenizer over this tokenizer that renders special tokens verbatim
+     */
     public StreamingDetokenizer streamingDetokenizer() {
         return new StreamingDetokenizer(this, false);
     }
@@ -382,7 +387,7 @@ public final class UnimllmTokenizer implements AutoCloseable {
             if (ids.length != 1 || ids[0] != t.id()) {
                 hf.close();
                 throw new TokenizerException("added token '" + t.content() + "' should encode to id " + t.id()
-                        + " but the native tokenizer gives " + java.util.Arrays.toString(ids) + " (" + source + ")");
+                        + " but the native tokenizer gives " + Arrays.toString(ids) + " (" + source + ")");
             }
         }
     }
@@ -494,49 +499,6 @@ public final class UnimllmTokenizer implements AutoCloseable {
         return id == null ? OptionalInt.empty() : OptionalInt.of(id);
     }
 
-    /** {@code eos_token_id} of an optional {@code generation_config.json}: an int or a list of ints. */
-    private static List<Integer> readGenerationEos(Path file) {
-        if (!Files.isRegularFile(file)) {
-            return List.of();
-        }
-        JsonNode eos;
-        try {
-            eos = JSON.readTree(file.toFile()).path("eos_token_id");
-        } catch (IOException e) {
-            throw new TokenizerException("corrupt " + file + ": " + e.getMessage(), e);
-        }
-        List<Integer> out = new ArrayList<>();
-        if (eos.canConvertToInt()) {
-            out.add(eos.asInt());
-        } else if (eos.isArray()) {
-            for (JsonNode n : eos) {
-                if (!n.canConvertToInt()) {
-                    throw new TokenizerException("corrupt " + file + ": eos_token_id holds " + n + ", not an integer");
-                }
-                out.add(n.asInt());
-            }
-        }
-        return out;
-    }
-
-    private static Optional<String> readChatTemplate(JsonNode cfg) {
-        JsonNode n = cfg.get("chat_template");
-        if (n == null || n.isNull()) {
-            return Optional.empty();
-        }
-        if (n.isTextual()) {
-            return Optional.of(n.asText());
-        }
-        if (n.isArray()) { // [{"name": "default", "template": "..."}, ...]
-            for (JsonNode t : n) {
-                if ("default".equals(t.path("name").asText()) && t.path("template").isTextual()) {
-                    return Optional.of(t.get("template").asText());
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
     /** Minimal growable int array (avoids boxing on the encode path). */
     private static final class IntList {
         private int[] data;
@@ -548,13 +510,13 @@ public final class UnimllmTokenizer implements AutoCloseable {
 
         void add(int v) {
             if (size == data.length) {
-                data = java.util.Arrays.copyOf(data, size * 2);
+                data = Arrays.copyOf(data, size * 2);
             }
             data[size++] = v;
         }
 
         int[] toArray() {
-            return java.util.Arrays.copyOf(data, size);
+            return Arrays.copyOf(data, size);
         }
     }
 
@@ -563,7 +525,7 @@ public final class UnimllmTokenizer implements AutoCloseable {
      * block of an independent split-and-splice reference).
      */
     int[] encodePiece(String piece) {
-        return java.util.Arrays.stream(hf.encode(piece, false, false).getIds()).mapToInt(Math::toIntExact).toArray();
+        return Arrays.stream(hf.encode(piece, false, false).getIds()).mapToInt(Math::toIntExact).toArray();
     }
 
 }

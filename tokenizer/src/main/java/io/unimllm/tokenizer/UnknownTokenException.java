@@ -7,6 +7,8 @@ public final class UnknownTokenException extends TokenizerException {
     private final String token;
 
     /**
+     * An error naming the missing token and the tokenizer.
+     *
      * @param token the token string that was looked up
      * @param where a description of the tokenizer (usually its directory)
      */
@@ -15,7 +17,11 @@ public final class UnknownTokenException extends TokenizerException {
         this.token = token;
     }
 
-    /** @return the token string that was not found */
+    /**
+     * The token that was looked up.
+     *
+     * @return the token string that was not found
+     */
     public String token() {
         return token;
     }

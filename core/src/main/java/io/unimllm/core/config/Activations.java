@@ -1,6 +1,6 @@
 package io.unimllm.core.config;
 
-import io.unimllm.core.ConfigException;
+import io.unimllm.protocol.ConfigException;
 import java.nio.file.Path;
 import java.util.Set;
 

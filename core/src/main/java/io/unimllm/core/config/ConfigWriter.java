@@ -3,7 +3,7 @@ package io.unimllm.core.config;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.unimllm.core.ConfigException;
+import io.unimllm.protocol.ConfigException;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -14,7 +14,13 @@ public final class ConfigWriter {
     private ConfigWriter() {
     }
 
-    /** The config.json tree. */
+    /**
+     * The config.json tree: a {@code LlavaForConditionalGeneration} config, or a plain {@code LlamaForCausalLM} one
+     * when the config has no vision tower.
+     *
+     * @param c the config to write
+     * @return a new JSON tree
+     */
     public static ObjectNode toJson(LlavaConfig c) {
         ObjectNode text = textJson(c.text());
         if (c.vision() == null) {
@@ -79,7 +85,13 @@ public final class ConfigWriter {
         return n;
     }
 
-    /** Writes {@code dir/config.json}. */
+    /**
+     * Writes {@code dir/config.json}, replacing any file already there.
+     *
+     * @param c the config to write
+     * @param dir the checkpoint directory, which must exist
+     * @throws ConfigException when the file cannot be written
+     */
     public static void write(LlavaConfig c, Path dir) {
         Path file = dir.resolve(LlavaConfig.FILE);
         try {

@@ -1,7 +1,7 @@
 package io.unimllm.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.unimllm.core.ConfigException;
+import io.unimllm.protocol.ConfigException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.unimllm.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.unimllm.core.ConfigException;
+import io.unimllm.protocol.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +30,8 @@ public record LlavaConfig(TextConfig text, VisionConfig vision, String projector
     /**
      * Reads {@code dir/config.json}.
      *
+     * @param dir the checkpoint directory, or the config file itself
+     * @return the validated config
      * @throws ConfigException when the file is missing, not JSON, of an unsupported model type, or inconsistent
      */
     public static LlavaConfig load(Path dir) {
@@ -49,7 +51,14 @@ public record LlavaConfig(TextConfig text, VisionConfig vision, String projector
         return parse(root, file);
     }
 
-    /** Parses an already-read config tree; {@code file} is used in error messages only. */
+    /**
+     * Parses an already-read config tree: a {@code model_type} other than "llava" is read as a text-only decoder.
+     *
+     * @param root the top-level JSON object
+     * @param file used in error messages and as {@link #source()}; may be null
+     * @return the validated config
+     * @throws ConfigException when a field is missing, of the wrong type, unsupported or inconsistent
+     */
     public static LlavaConfig parse(JsonNode root, Path file) {
         JsonFields top = new JsonFields(root, "", file);
         String type = top.text("model_type", null);
@@ -101,12 +110,20 @@ public record LlavaConfig(TextConfig text, VisionConfig vision, String projector
                 top.bool("multimodal_projector_bias", true), file);
     }
 
-    /** True when the checkpoint has a vision tower. */
+    /**
+     * Whether the checkpoint is multimodal.
+     *
+     * @return true when the checkpoint has a vision tower
+     */
     public boolean hasVision() {
         return vision != null;
     }
 
-    /** Number of embeddings one image contributes to the decoder input. */
+    /**
+     * Number of embeddings one image contributes to the decoder input.
+     *
+     * @return the patch count, plus one for the class token under the "full" strategy; 0 without vision
+     */
     public int imageSeqLength() {
         if (vision == null) {
             return 0;

@@ -1,6 +1,6 @@
 package io.unimllm.core.config;
 
-import io.unimllm.core.ConfigException;
+import io.unimllm.protocol.ConfigException;
 import java.util.List;
 
 /**
@@ -30,7 +30,27 @@ public record TextConfig(int hiddenSize, int numHiddenLayers, int numAttentionHe
         int maxPositionEmbeddings, boolean tieWordEmbeddings, String hiddenAct, Integer bosTokenId,
         List<Integer> eosTokenIds, Integer padTokenId, boolean attentionBias, boolean mlpBias) {
 
-    /** Copies the id list. */
+    /**
+     * Copies the id list, so that the record is immutable.
+     *
+     * @param hiddenSize model width
+     * @param numHiddenLayers decoder layers
+     * @param numAttentionHeads query heads
+     * @param numKeyValueHeads key/value heads (GQA when fewer than query heads)
+     * @param headDim per-head width
+     * @param intermediateSize SwiGLU width
+     * @param rmsNormEps RMSNorm epsilon
+     * @param ropeTheta RoPE base
+     * @param vocabSize rows of the embedding and the lm_head
+     * @param maxPositionEmbeddings context length
+     * @param tieWordEmbeddings lm_head shares the embedding matrix
+     * @param hiddenAct MLP activation
+     * @param bosTokenId beginning-of-sequence id, may be null
+     * @param eosTokenIds end-of-sequence ids (possibly several), not null
+     * @param padTokenId padding id, may be null
+     * @param attentionBias q/k/v/o projections have biases
+     * @param mlpBias MLP projections have biases
+     */
     public TextConfig {
         eosTokenIds = List.copyOf(eosTokenIds);
     }

@@ -1,6 +1,6 @@
 package io.unimllm.core.config;
 
-import io.unimllm.core.ConfigException;
+import io.unimllm.protocol.ConfigException;
 
 /**
  * A CLIP-style ViT vision tower ({@code vision_config}). Missing fields take Hugging Face's
@@ -19,7 +19,11 @@ import io.unimllm.core.ConfigException;
 public record VisionConfig(int imageSize, int patchSize, int numChannels, int hiddenSize, int numHiddenLayers,
         int numAttentionHeads, int intermediateSize, double layerNormEps, String hiddenAct) {
 
-    /** Patches per image ((imageSize / patchSize)^2), without the class token. */
+    /**
+     * Patches per image, without the class token.
+     *
+     * @return {@code (imageSize / patchSize)^2}
+     */
     public int numPatches() {
         int side = imageSize / patchSize;
         return side * side;

@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.unimllm.core.config.LlavaConfig;
+import io.unimllm.core.PromptException;
 import io.unimllm.core.config.TextConfig;
 import io.unimllm.core.config.VisionConfig;
 import io.unimllm.core.model.KvCache;
@@ -32,12 +32,27 @@ public final class Generator {
     private final LlavaModel model;
     private final TextConfig text;
 
+    /**
+     * A generator over a loaded model; it holds no native memory of its own between calls.
+     *
+     * @param model the model to generate with
+     */
     public Generator(LlavaModel model) {
         this.model = model;
         this.text = model.config().text();
     }
 
-    /** Generates for one prompt. */
+    /**
+     * Generates for one prompt.
+     *
+     * @param prompt the prompt
+     * @param cfg how to decode
+     * @param listener receives each token as it is generated (row 0)
+     * @return the prompt's result
+     * @throws PromptException when the prompt is empty, has token ids outside the vocabulary, image tokens that do
+     *     not match its images, or images of the wrong size or with non-finite pixel values
+     * @throws ContextLengthException when the prompt does not fit the context
+     */
     public GenerationResult generate(Prompt prompt, GenerationConfig cfg, TokenListener listener) {
         return generate(List.of(prompt), cfg, listener).get(0);
     }
@@ -45,7 +60,12 @@ public final class Generator {
     /**
      * Generates for several prompts as one batch.
      *
-     * @throws PromptException for token ids outside the vocabulary or image tokens that do not match the images
+     * @param prompts the prompts, of any lengths
+     * @param cfg how to decode, the same for every row
+     * @param listener receives each token as it is generated, with the index of its prompt
+     * @return one result per prompt, in order; empty for no prompts
+     * @throws PromptException when a prompt is empty, has token ids outside the vocabulary, image tokens that do
+     *     not match its images, or images of the wrong size or with non-finite pixel values
      * @throws ContextLengthException when a prompt does not fit the context
      */
     public List<GenerationResult> generate(List<Prompt> prompts, GenerationConfig cfg, TokenListener listener) {
@@ -62,6 +82,8 @@ public final class Generator {
      * Logits at every position of one prompt (image features included), without generating: {@code [T, vocab]}
      * row-major as floats. For scoring candidates, evaluation and tests.
      *
+     * @param prompt the prompt
+     * @return the logits, {@code T * vocab} floats where {@code T} counts the image feature positions
      * @throws PromptException for invalid token ids or images
      * @throws ContextLengthException when the prompt does not fit the context
      */
@@ -342,7 +364,6 @@ public final class Generator {
 
         /** Builds the left-padded input embeddings {@code [B, L, hidden]} of all prompts. */
         private NDArray embedPrompts() {
-            LlavaConfig config = model.config();
             int vocab = text.vocabSize();
             promptLengths = new int[batch];
             List<NDArray> rows = new ArrayList<>(batch);
@@ -358,7 +379,7 @@ public final class Generator {
                                 + ", outside the vocabulary of " + vocab);
                     }
                 }
-                rows.add(embedPrompt(b, p, config));
+                rows.add(embedPrompt(b, p));
                 promptLengths[b] = (int) rows.get(b).getShape().get(0);
             }
             paddedLength = 0;
@@ -386,66 +407,16 @@ public final class Generator {
             return NDArrays.stack(padded);
         }
 
-        /** Embeds one prompt as {@code [len, hidden]}, replacing image-token runs by image features. */
-        private NDArray embedPrompt(int b, Prompt p, LlavaConfig config) {
+        /** Embeds one prompt as {@code [len, hidden]} by the model's splicing rule ({@link LlavaModel#embedPrompt}). */
+        private NDArray embedPrompt(int b, Prompt p) {
             int[] ids = p.tokenIds();
-            int imageToken = config.imageTokenIndex();
-            List<int[]> runs = new ArrayList<>(); // {start, end} of image-token runs
-            for (int i = 0; i < ids.length; i++) {
-                if (ids[i] == imageToken) {
-                    int j = i;
-                    while (j < ids.length && ids[j] == imageToken) {
-                        j++;
-                    }
-                    runs.add(new int[] {i, j});
-                    i = j - 1;
-                }
+            try {
+                model.promptPositions(ids, p.images().size()); // checks the image tokens before encoding
+                NDArray features = p.images().isEmpty() ? null : encode(p.images(), b);
+                return model.embedPrompt(ids, features, manager);
+            } catch (PromptException e) {
+                throw new PromptException("prompt " + b + ": " + e.getMessage(), e);
             }
-            if (runs.isEmpty() && p.images().isEmpty()) {
-                NDArray idArray = manager.create(toLong(ids), new Shape(1, ids.length));
-                return model.decoder().embed(idArray).reshape(ids.length, text.hiddenSize());
-            }
-            if (!model.hasVision()) {
-                throw new PromptException("prompt " + b + " has images but the model has no vision tower");
-            }
-            int n = config.imageSeqLength();
-            int expected = 0;
-            for (int[] r : runs) {
-                int len = r[1] - r[0];
-                if (len != 1 && len % n != 0) {
-                    throw new PromptException("prompt " + b + " has a run of " + len + " image tokens at index " + r[0]
-                            + "; expected 1 per image or " + n + " per image");
-                }
-                expected += len == 1 ? 1 : len / n;
-            }
-            if (expected != p.images().size()) {
-                throw new PromptException("prompt " + b + " marks " + expected + " image(s) with image tokens but "
-                        + p.images().size() + " image(s) were given");
-            }
-            NDArray features = encode(p.images(), b);
-            List<NDArray> parts = new ArrayList<>();
-            int cursor = 0;
-            int image = 0;
-            for (int[] r : runs) {
-                if (r[0] > cursor) {
-                    parts.add(embedRange(ids, cursor, r[0]));
-                }
-                int images = r[1] - r[0] == 1 ? 1 : (r[1] - r[0]) / n;
-                for (int k = 0; k < images; k++, image++) {
-                    parts.add(features.get(image));
-                }
-                cursor = r[1];
-            }
-            if (cursor < ids.length) {
-                parts.add(embedRange(ids, cursor, ids.length));
-            }
-            return NDArrays.concat(new NDList(parts), 0);
-        }
-
-        private NDArray embedRange(int[] ids, int from, int to) {
-            long[] slice = toLong(java.util.Arrays.copyOfRange(ids, from, to));
-            NDArray idArray = manager.create(slice, new Shape(1, slice.length));
-            return model.decoder().embed(idArray).reshape(slice.length, text.hiddenSize());
         }
 
         /** Image features {@code [images, n, hidden]} of one prompt. */

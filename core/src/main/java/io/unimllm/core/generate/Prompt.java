@@ -11,19 +11,35 @@ import java.util.List;
  *
  * @param tokenIds the prompt's token ids
  * @param images pixel values, one {@code float[C*H*W]} per image in prompt order (see
- *     {@code ImagePreprocessor.toPixelValues})
+ *     {@link io.unimllm.core.image.ImagePreprocessor#toPixelValues})
  */
 public record Prompt(int[] tokenIds, List<float[]> images) {
+    /**
+     * Copies the token ids and the image list (not the pixel arrays).
+     *
+     * @param tokenIds the prompt's token ids
+     * @param images pixel values, one {@code float[C*H*W]} per image in prompt order
+     */
     public Prompt {
         tokenIds = tokenIds.clone();
         images = List.copyOf(images);
     }
 
-    /** A text-only prompt. */
+    /**
+     * A text-only prompt.
+     *
+     * @param tokenIds the prompt's token ids
+     * @return a prompt without images
+     */
     public static Prompt text(int... tokenIds) {
         return new Prompt(tokenIds, List.of());
     }
 
+    /**
+     * The prompt's token ids.
+     *
+     * @return a copy of the token ids
+     */
     @Override
     public int[] tokenIds() {
         return tokenIds.clone();

@@ -27,12 +27,20 @@ public final class ImagePreprocessor {
 
     private final ImageProcessorConfig config;
 
-    /** @param config target size, mode and normalisation */
+    /**
+     * A preprocessor for one checkpoint's settings.
+     *
+     * @param config target size, mode and normalisation
+     */
     public ImagePreprocessor(ImageProcessorConfig config) {
         this.config = config;
     }
 
-    /** The configuration in use. */
+    /**
+     * The configuration in use.
+     *
+     * @return the configuration given to the constructor
+     */
     public ImageProcessorConfig config() {
         return config;
     }
@@ -40,7 +48,10 @@ public final class ImagePreprocessor {
     /**
      * Decodes an image file.
      *
-     * @throws ImageException when the file is missing, empty, not an image format ImageIO knows, or corrupt
+     * @param file the image file
+     * @return the decoded image
+     * @throws ImageException when the file is missing, empty, not an image format ImageIO knows, corrupt, or has
+     *     more than {@link #MAX_PIXELS} pixels
      */
     public static BufferedImage decode(Path file) {
         if (!Files.isRegularFile(file)) {
@@ -56,8 +67,11 @@ public final class ImagePreprocessor {
     /**
      * Decodes image bytes.
      *
+     * @param bytes the encoded image (PNG, JPEG or another format ImageIO reads)
      * @param source a name for error messages
-     * @throws ImageException when the bytes are not a decodable image
+     * @return the decoded image
+     * @throws ImageException when the bytes are not a decodable image, or it is empty or has more than
+     *     {@link #MAX_PIXELS} pixels
      */
     public static BufferedImage decode(byte[] bytes, String source) {
         return decode(new ByteArrayInputStream(bytes), source);
@@ -104,7 +118,13 @@ public final class ImagePreprocessor {
         }
     }
 
-    /** Pixel values {@code [3, size, size]} in channel-major order. */
+    /**
+     * Pixel values {@code [3, size, size]} in channel-major order, as {@code pixel_values} of Hugging Face's processor.
+     *
+     * @param image the decoded image, of any size and aspect ratio
+     * @return {@code 3 * size * size} normalised floats, red plane first
+     * @throws ImageException when the image is empty or has more than {@link #MAX_PIXELS} pixels
+     */
     public float[] toPixelValues(BufferedImage image) {
         checkSize(image, "(in memory)");
         int size = config.size();

@@ -2,7 +2,7 @@ package io.unimllm.core.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.unimllm.core.ConfigException;
+import io.unimllm.protocol.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +28,17 @@ public record ImageProcessorConfig(int size, ResizeMode mode, float[] mean, floa
     /** File name inside a checkpoint directory. */
     public static final String FILE = "preprocessor_config.json";
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies the arrays.
+     *
+     * @param size side of the square the vision tower reads, positive
+     * @param mode how non-square images are fitted
+     * @param mean per-channel mean subtracted after rescaling
+     * @param std per-channel standard deviation divided by, each positive
+     * @param rescaleFactor factor from 0..255 to the range mean/std refer to
+     * @throws IllegalArgumentException when the size is not positive, mean and std are empty or of different
+     *     lengths, or a std value is not positive
+     */
     public ImageProcessorConfig {
         if (size <= 0) {
             throw new IllegalArgumentException("size must be positive, got " + size);
@@ -45,15 +55,26 @@ public record ImageProcessorConfig(int size, ResizeMode mode, float[] mean, floa
         std = std.clone();
     }
 
-    /** CLIP defaults for a vision tower of the given input side. */
+    /**
+     * CLIP defaults for a vision tower of the given input side: {@link #CLIP_MEAN}, {@link #CLIP_STD}, 1/255.
+     *
+     * @param size side of the square the vision tower reads
+     * @param mode how non-square images are fitted
+     * @return the configuration
+     */
     public static ImageProcessorConfig clipDefaults(int size, ResizeMode mode) {
         return new ImageProcessorConfig(size, mode, CLIP_MEAN, CLIP_STD, 1f / 255f);
     }
 
     /**
      * Reads the preprocessing of a checkpoint directory; CLIP defaults at {@code visionImageSize} for what is absent.
+     * Without any {@code image_aspect_ratio} the mode is {@link ResizeMode#SHORTEST_EDGE_CENTER_CROP}.
      *
-     * @throws ConfigException when a present file is malformed or disagrees with the vision tower's input size
+     * @param dir the checkpoint directory
+     * @param visionImageSize the vision tower's input side ({@code vision_config.image_size})
+     * @return the configuration
+     * @throws ConfigException when a present file (preprocessor_config.json or config.json) is malformed or
+     *     disagrees with the vision tower's input size
      */
     public static ImageProcessorConfig load(Path dir, int visionImageSize) {
         ObjectMapper json = new ObjectMapper();
@@ -85,6 +106,8 @@ public record ImageProcessorConfig(int size, ResizeMode mode, float[] mean, floa
             return new ImageProcessorConfig(size, mode, mean, std, rescale);
         } catch (IOException e) {
             throw new ConfigException("preprocessor_config.json is not valid JSON: " + e.getMessage(), file, e);
+        } catch (ConfigException e) {
+            throw e; // already names the file and the field
         } catch (IllegalArgumentException e) {
             throw new ConfigException("preprocessor_config.json: " + e.getMessage(), file, e);
         }
@@ -128,11 +151,21 @@ public record ImageProcessorConfig(int size, ResizeMode mode, float[] mean, floa
         return out;
     }
 
+    /**
+     * Per-channel mean subtracted after rescaling.
+     *
+     * @return a copy of the means
+     */
     @Override
     public float[] mean() {
         return mean.clone();
     }
 
+    /**
+     * Per-channel standard deviation divided by.
+     *
+     * @return a copy of the standard deviations
+     */
     @Override
     public float[] std() {
         return std.clone();

@@ -1,7 +1,7 @@
 package io.unimllm.core.model;
 
 import ai.djl.ndarray.NDArray;
-import io.unimllm.core.UnimllmException;
+import io.unimllm.protocol.UnimllmException;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
 
@@ -47,8 +47,10 @@ public enum Activation implements UnaryOperator<NDArray> {
 
     /**
      * Looks an activation up by its Hugging Face name ({@code silu}, {@code swish}, {@code gelu},
-     * {@code gelu_pytorch_tanh}, {@code gelu_new}, {@code quick_gelu}, {@code relu}).
+     * {@code gelu_pytorch_tanh}, {@code gelu_new}, {@code gelu_fast}, {@code quick_gelu}, {@code relu}), ignoring case.
      *
+     * @param name the config's activation name
+     * @return the activation; {@code gelu_new} and {@code gelu_fast} are the tanh approximation
      * @throws UnimllmException for a name this runtime does not implement
      */
     public static Activation byName(String name) {

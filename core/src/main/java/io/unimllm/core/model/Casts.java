@@ -22,7 +22,13 @@ public final class Casts {
     private Casts() {
     }
 
-    /** {@code x} as {@code type}; differentiable while gradients are being recorded. */
+    /**
+     * {@code x} as {@code type}; differentiable while gradients are being recorded.
+     *
+     * @param x the array to convert
+     * @param type the dtype wanted
+     * @return {@code x} itself when it already has that dtype, else a new array
+     */
     public static NDArray to(NDArray x, DataType type) {
         DataType from = x.getDataType();
         if (from == type) {

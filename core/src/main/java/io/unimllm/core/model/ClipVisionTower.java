@@ -26,8 +26,13 @@ public final class ClipVisionTower {
     /**
      * Loads the tower's weights. Only the layers up to the one the projector reads are loaded.
      *
+     * @param cfg the vision tower's configuration
+     * @param w the loader reading the checkpoint
      * @param prefix the prefix of the vision model's weights, e.g. {@code "vision_tower.vision_model."}
      * @param layersNeeded how many encoder layers the selected feature layer needs
+     * @throws io.unimllm.core.CheckpointException when a weight is missing or of another shape than {@code cfg}
+     *     implies
+     * @throws io.unimllm.protocol.UnimllmException when {@code cfg} names an activation this runtime lacks
      */
     public ClipVisionTower(VisionConfig cfg, WeightLoader w, String prefix, int layersNeeded) {
         this.cfg = cfg;
@@ -57,6 +62,7 @@ public final class ClipVisionTower {
      * after pre-LayerNorm), as transformers' {@code hidden_states[numLayers]}.
      *
      * @param pixelValues {@code [B, C, H, W]} normalised pixels
+     * @param numLayers how many encoder layers to run, at most {@link #loadedLayers()}
      * @return {@code [B, 1 + patches, hidden]}
      */
     public NDArray hiddenStates(NDArray pixelValues, int numLayers) {
@@ -98,7 +104,11 @@ public final class ClipVisionTower {
         return l.out().apply(ctx);
     }
 
-    /** Number of encoder layers loaded. */
+    /**
+     * Number of encoder layers loaded.
+     *
+     * @return the layers loaded, those the selected feature layer needs
+     */
     public int loadedLayers() {
         return layers.size();
     }

@@ -3,7 +3,12 @@ package io.unimllm.core.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
-/** A plain linear layer over a weight and an optional bias. */
+/**
+ * A plain linear layer over a weight and an optional bias.
+ *
+ * @param weight {@code [outFeatures, inFeatures]}
+ * @param bias {@code [outFeatures]}, or null for none
+ */
 public record DenseLinear(NDArray weight, NDArray bias) implements Linear {
     /**
      * Up to this many input rows (batched decode), {@code (W x^T)^T} is used: libtorch's CPU BLAS runs that product

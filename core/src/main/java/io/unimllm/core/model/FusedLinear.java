@@ -10,7 +10,11 @@ package io.unimllm.core.model;
  */
 public record FusedLinear(DenseLinear fused, DenseLinear[] parts) {
 
-    /** Output sizes of the parts, the split points of the fused output. */
+    /**
+     * Output sizes of the parts, the split points of the fused output.
+     *
+     * @return each part's {@code outFeatures}, in stacking order
+     */
     public long[] splitSizes() {
         long[] sizes = new long[parts.length];
         for (int i = 0; i < parts.length; i++) {

@@ -10,8 +10,9 @@ import ai.djl.pytorch.jni.IValue;
 
 /**
  * A pre-allocated key/value cache: per layer {@code [capacity, batch, kvHeads, headDim]} for keys and values,
- * filled along time. Time-major so that writing and reading a span of positions is one slice of the first axis. All rows share one write position; rows that started later are padded on the left
- * and their padding is masked by the caller.
+ * filled along time. Time-major so that writing and reading a span of positions is one slice of the first axis. All
+ * rows share one write position; rows that started later are padded on the left and their padding is masked by the
+ * caller.
  */
 public final class KvCache implements AutoCloseable {
     private final NDManager manager;
@@ -23,7 +24,16 @@ public final class KvCache implements AutoCloseable {
     private IValue[] scripted;
 
     /**
-     * Allocates the cache on {@code parent}'s device; it owns its arrays and frees them on {@link #close()}.
+     * Allocates the cache on {@code parent}'s device, zero-filled; it owns its arrays (in a sub-manager of
+     * {@code parent}) and frees them on {@link #close()}.
+     *
+     * @param parent the manager whose device the cache lives on
+     * @param layers decoder layers
+     * @param batch rows
+     * @param kvHeads key/value heads per layer
+     * @param capacity positions the cache can hold
+     * @param headDim per-head width
+     * @param dtype the model's compute dtype
      */
     public KvCache(NDManager parent, int layers, int batch, int kvHeads, int capacity, int headDim, DataType dtype) {
         this.manager = parent.newSubManager();
@@ -37,12 +47,20 @@ public final class KvCache implements AutoCloseable {
         }
     }
 
-    /** Positions filled so far. */
+    /**
+     * Positions filled so far.
+     *
+     * @return the write position, the same for every row
+     */
     public int length() {
         return length;
     }
 
-    /** Positions the cache can hold. */
+    /**
+     * Positions the cache can hold.
+     *
+     * @return the capacity given at allocation
+     */
     public int capacity() {
         return capacity;
     }

@@ -3,9 +3,9 @@ package io.unimllm.core.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import ai.djl.pytorch.jni.JniUtils;
 import io.unimllm.core.config.TextConfig;
@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * A Llama-style decoder: token embeddings, pre-norm layers of RMSNorm + rotary GQA attention + SwiGLU MLP, a final
- * RMSNorm, and an lm_head that may be tied to the embeddings.
+ * RMSNorm, and an lm_head that may be tied to the embeddings. How it lays out its work is its {@link DecoderPlan},
+ * fixed at load.
  */
 public final class LlamaDecoder {
     private final TextConfig cfg;
@@ -28,47 +29,125 @@ public final class LlamaDecoder {
     private final int kvHeads;
     private final int groups;
     private final NDManager manager;
-    private boolean fusedProjections = true;
-    private boolean scriptedDecode = true;
-    private boolean packWeights;
+    private final DecoderPlan plan;
     /** Made on the first decode step that can use it; null before, or when the layers cannot run scripted. */
     private ScriptedDecodeStep scripted;
     private ScriptedDecodeStep.ProgramSource programSource = ScriptedDecodeStep.BUNDLED;
     private boolean scriptedTried;
 
-    /** The weights of one decoder layer; the linear layers may be replaced, for example by LoRA adapters. */
-    public static final class Layer {
-        final NDArray inputNorm;
-        final NDArray postAttentionNorm;
-        /** Projections in the order q, k, v, o, gate, up, down. */
-        final Linear[] proj;
-        /** q, k, v stacked as one layer whose parts are {@code proj[0..2]}; null once one of them is replaced. */
-        FusedLinear qkv;
-        /** gate, up stacked as one layer whose parts are {@code proj[4..5]}; null once one of them is replaced. */
-        FusedLinear gateUp;
+    /** The projections of a decoder layer, by their Hugging Face names relative to {@code layers.N.}. */
+    public enum Projection {
+        /** The attention's query projection. */
+        Q("self_attn.q_proj"),
+        /** The attention's key projection. */
+        K("self_attn.k_proj"),
+        /** The attention's value projection. */
+        V("self_attn.v_proj"),
+        /** The attention's output projection. */
+        O("self_attn.o_proj"),
+        /** The MLP's gate projection. */
+        GATE("mlp.gate_proj"),
+        /** The MLP's up projection. */
+        UP("mlp.up_proj"),
+        /** The MLP's down projection. */
+        DOWN("mlp.down_proj");
 
-        Layer(NDArray inputNorm, NDArray postAttentionNorm, Linear[] proj, FusedLinear qkv, FusedLinear gateUp) {
-            this.inputNorm = inputNorm;
-            this.postAttentionNorm = postAttentionNorm;
-            this.proj = proj;
-            this.qkv = qkv;
-            this.gateUp = gateUp;
+        private final String hfName;
+
+        Projection(String hfName) {
+            this.hfName = hfName;
+        }
+
+        /**
+         * The weight name of this projection inside a layer.
+         *
+         * @return the name relative to {@code layers.N.}, e.g. {@code self_attn.q_proj}
+         */
+        public String hfName() {
+            return hfName;
+        }
+
+        /** Whether this projection is part of the stacked q/k/v product. */
+        boolean inQkv() {
+            return this == Q || this == K || this == V;
+        }
+
+        /** Whether this projection is part of the stacked gate/up product. */
+        boolean inGateUp() {
+            return this == GATE || this == UP;
+        }
+
+        /**
+         * The projection of a Hugging Face name.
+         *
+         * @param hfName the name relative to {@code layers.N.}
+         * @return the projection
+         * @throws IllegalArgumentException naming the known projections when {@code hfName} is none of them
+         */
+        public static Projection byHfName(String hfName) {
+            for (Projection p : values()) {
+                if (p.hfName.equals(hfName)) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("unknown projection '" + hfName + "', expected one of "
+                    + java.util.Arrays.stream(values()).map(Projection::hfName).toList());
         }
     }
 
-    /** Hugging Face names of a layer's projections, relative to {@code layers.N.}. */
-    static final String[] PROJECTIONS = {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj",
-        "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"};
+    /** The weights of one decoder layer; the projections may be replaced, for example by LoRA adapters. */
+    public static final class Layer {
+        final NDArray inputNorm;
+        final NDArray postAttentionNorm;
+        private final java.util.EnumMap<Projection, Linear> projections;
+        /** q, k, v stacked as one layer whose parts are Q, K, V; null once one of them is replaced. */
+        FusedLinear qkv;
+        /** gate, up stacked as one layer whose parts are GATE, UP; null once one of them is replaced. */
+        FusedLinear gateUp;
+
+        Layer(NDArray inputNorm, NDArray postAttentionNorm, java.util.EnumMap<Projection, Linear> projections,
+                FusedLinear qkv, FusedLinear gateUp) {
+            this.inputNorm = inputNorm;
+            this.postAttentionNorm = postAttentionNorm;
+            this.projections = projections;
+            this.qkv = qkv;
+            this.gateUp = gateUp;
+        }
+
+        /** This layer as it is now, over the same arrays; replacing a projection of either leaves the other. */
+        Layer copy() {
+            return new Layer(inputNorm, postAttentionNorm, new java.util.EnumMap<>(projections), qkv, gateUp);
+        }
+
+        /**
+         * One projection of this layer, as it is now (an adapter once replaced).
+         *
+         * @param p which projection
+         * @return its linear layer
+         */
+        public Linear projection(Projection p) {
+            return projections.get(p);
+        }
+    }
 
     /**
      * Loads the decoder.
      *
+     * @param cfg the decoder's configuration
+     * @param w the loader reading the checkpoint
+     * @param manager the model-lifetime manager, which owns the rotary tables and the scripted step
      * @param prefix the prefix of the decoder body, e.g. {@code "language_model.model."} or {@code "model."}
      * @param lmHeadName the lm_head weight's name, or {@code null} when tied to the embeddings
+     * @param plan how the decoder lays out its work
+     * @throws io.unimllm.core.CheckpointException when a weight is missing or of another shape than {@code cfg}
+     *     implies, or there is no lm_head and {@code tie_word_embeddings} is not set
+     * @throws io.unimllm.protocol.UnimllmException when {@code cfg} names an activation this runtime lacks
      */
-    public LlamaDecoder(TextConfig cfg, WeightLoader w, NDManager manager, String prefix, String lmHeadName) {
+    public LlamaDecoder(TextConfig cfg, WeightLoader w, NDManager manager, String prefix, String lmHeadName,
+            DecoderPlan plan) {
         this.cfg = cfg;
         this.manager = manager;
+        this.plan = java.util.Objects.requireNonNull(plan, "plan");
         this.headDim = cfg.headDim();
         this.kvHeads = cfg.numKeyValueHeads();
         this.groups = cfg.numAttentionHeads() / kvHeads;
@@ -83,15 +162,21 @@ public final class LlamaDecoder {
             String l = prefix + "layers." + i + ".";
             NDArray inputNorm = w.load(l + "input_layernorm.weight", h);
             // q/k/v and gate/up read the same input: stored stacked, each one a view (see FusedLinear)
-            FusedLinear qkv = w.fusedLinear(new String[] {l + PROJECTIONS[0], l + PROJECTIONS[1], l + PROJECTIONS[2]},
-                    new long[] {qDim, kvDim, kvDim}, h, cfg.attentionBias());
-            Linear o = w.linear(l + PROJECTIONS[3], h, qDim, cfg.attentionBias());
+            FusedLinear qkv = w.fusedLinear(new String[] {l + Projection.Q.hfName(), l + Projection.K.hfName(),
+                l + Projection.V.hfName()}, new long[] {qDim, kvDim, kvDim}, h, cfg.attentionBias());
+            Linear o = w.linear(l + Projection.O.hfName(), h, qDim, cfg.attentionBias());
             NDArray postNorm = w.load(l + "post_attention_layernorm.weight", h);
-            FusedLinear gateUp = w.fusedLinear(new String[] {l + PROJECTIONS[4], l + PROJECTIONS[5]},
+            FusedLinear gateUp = w.fusedLinear(new String[] {l + Projection.GATE.hfName(), l + Projection.UP.hfName()},
                     new long[] {ff, ff}, h, cfg.mlpBias());
-            Linear down = w.linear(l + PROJECTIONS[6], h, ff, cfg.mlpBias());
-            Linear[] proj = {qkv.parts()[0], qkv.parts()[1], qkv.parts()[2], o, gateUp.parts()[0],
-                gateUp.parts()[1], down};
+            Linear down = w.linear(l + Projection.DOWN.hfName(), h, ff, cfg.mlpBias());
+            java.util.EnumMap<Projection, Linear> proj = new java.util.EnumMap<>(Projection.class);
+            proj.put(Projection.Q, qkv.parts()[0]);
+            proj.put(Projection.K, qkv.parts()[1]);
+            proj.put(Projection.V, qkv.parts()[2]);
+            proj.put(Projection.O, o);
+            proj.put(Projection.GATE, gateUp.parts()[0]);
+            proj.put(Projection.UP, gateUp.parts()[1]);
+            proj.put(Projection.DOWN, down);
             layers.add(new Layer(inputNorm, postNorm, proj, qkv, gateUp));
         }
         finalNorm = w.load(prefix + "norm.weight", h);
@@ -104,7 +189,42 @@ public final class LlamaDecoder {
         rope = new RotaryEmbedding(manager, headDim, cfg.maxPositionEmbeddings(), cfg.ropeTheta(), w.dtype());
     }
 
-    /** Token embeddings of {@code ids} ({@code [B, T]} int64) as {@code [B, T, hidden]}. */
+    private LlamaDecoder(LlamaDecoder src, DecoderPlan plan) {
+        this.cfg = src.cfg;
+        this.manager = src.manager;
+        this.plan = java.util.Objects.requireNonNull(plan, "plan");
+        this.headDim = src.headDim;
+        this.kvHeads = src.kvHeads;
+        this.groups = src.groups;
+        this.act = src.act;
+        this.embedTokens = src.embedTokens;
+        this.layers = new ArrayList<>();
+        for (Layer l : src.layers) {
+            layers.add(l.copy());
+        }
+        this.finalNorm = src.finalNorm;
+        this.lmHead = src.lmHead;
+        this.rope = src.rope;
+        this.programSource = src.programSource;
+    }
+
+    /**
+     * A decoder over the same arrays that lays out its work by another plan: in-place changes of the weights are seen
+     * by both; projections replaced afterwards on one are not seen by the other.
+     *
+     * @param plan the other plan
+     * @return the second decoder; release it ({@link #releaseScripted()}) before the weights are freed
+     */
+    LlamaDecoder withPlan(DecoderPlan plan) {
+        return new LlamaDecoder(this, plan);
+    }
+
+    /**
+     * Token embeddings.
+     *
+     * @param ids {@code [B, T]} int64 token ids
+     * @return {@code [B, T, hidden]} embeddings
+     */
     public NDArray embed(NDArray ids) {
         return Embedding.embedding(ids, embedTokens, SparseFormat.DENSE).singletonOrThrow();
     }
@@ -142,15 +262,15 @@ public final class LlamaDecoder {
             y = Norms.rmsNorm(x, l.postAttentionNorm, eps);
             NDArray gate;
             NDArray up;
-            if (fusedProjections && l.gateUp != null) {
+            if (plan.stackedProjections() && l.gateUp != null) {
                 NDList gu = project(l.gateUp.fused(), y, row).split(new long[] {cfg.intermediateSize()}, row ? 0 : 2);
                 gate = gu.get(0);
                 up = gu.get(1);
             } else {
-                gate = project(l.proj[4], y, row);
-                up = project(l.proj[5], y, row);
+                gate = project(l.projection(Projection.GATE), y, row);
+                up = project(l.projection(Projection.UP), y, row);
             }
-            x = x.add(project(l.proj[6], act.apply(gate).mul(up), row));
+            x = x.add(project(l.projection(Projection.DOWN), act.apply(gate).mul(up), row));
         }
         if (cache != null) {
             cache.advance((int) shape.get(1));
@@ -164,14 +284,14 @@ public final class LlamaDecoder {
             scriptedTried = true;
             scripted = ScriptedDecodeStep.create(programSource, manager, layers, finalNorm, lmHead.weight(),
                     rope.tables(), act, cfg.numAttentionHeads(), kvHeads, headDim, cfg.intermediateSize(),
-                    cfg.rmsNormEps(), packWeights);
+                    cfg.rmsNormEps(), plan.packedWeights());
         }
         return scripted;
     }
 
     /** Whether a decode step with the KV cache would run scripted now (with gradients off). */
     boolean decodesScripted() {
-        return scriptedDecode && fusedProjections && scriptedStep() != null;
+        return plan.scriptedDecode() && scriptedStep() != null;
     }
 
     /** Loads the scripted step's program from {@code source} from now on (tests give it a broken one). */
@@ -201,7 +321,7 @@ public final class LlamaDecoder {
         NDArray q;
         NDArray k;
         NDArray v;
-        if (fusedProjections && l.qkv != null) {
+        if (plan.stackedProjections() && l.qkv != null) {
             // one product for q, k, v; q and k heads rotated together as [B, T, heads + kvHeads, D]
             NDList qkv = project(l.qkv.fused(), x, row).split(new long[] {(heads + kvHeads) * headDim}, row ? 0 : 2);
             NDList qk = rope.rotate(qkv.get(0).reshape(b, t, heads + kvHeads, headDim), cos, sin)
@@ -210,9 +330,9 @@ public final class LlamaDecoder {
             k = qk.get(1);
             v = qkv.get(1);
         } else {
-            q = rope.rotate(project(l.proj[0], x, row).reshape(b, t, heads, headDim), cos, sin);
-            k = rope.rotate(project(l.proj[1], x, row).reshape(b, t, kvHeads, headDim), cos, sin);
-            v = project(l.proj[2], x, row);
+            q = rope.rotate(project(l.projection(Projection.Q), x, row).reshape(b, t, heads, headDim), cos, sin);
+            k = rope.rotate(project(l.projection(Projection.K), x, row).reshape(b, t, kvHeads, headDim), cos, sin);
+            v = project(l.projection(Projection.V), x, row);
         }
         // q: [B, kvHeads, groups * T, D]; head h = kv * groups + g, as transformers' repeat_kv orders them. The
         // groups of a KV head share one batched product with its keys (rows g * T + t), so libtorch's matmul reads
@@ -240,102 +360,81 @@ public final class LlamaDecoder {
         // [B, kvH, groups * T, D] -> [B, T, kvH, groups, D]
         NDArray ctx = probs.matMul(v.transpose(1, 2, 0, 3)).reshape(b, kvHeads, groups, t, headDim)
                 .transpose(0, 3, 1, 2, 4);
-        return project(l.proj[3], row ? ctx.reshape(heads * headDim) : ctx.reshape(b, t, heads * headDim), row);
+        return project(l.projection(Projection.O), row ? ctx.reshape(heads * headDim) : ctx.reshape(b, t, heads * headDim), row);
     }
 
     /**
      * Vocabulary logits of hidden states {@code [..., hidden]}; several rows {@code [B, hidden]} go through the packed
-     * lm_head when the decode step packed its weights ({@link #packWeightsForBatches}).
+     * lm_head when the plan packs weights ({@link DecoderPlan#packedWeights()}), the packed copies could be made and
+     * no gradients are being recorded.
+     *
+     * @param hidden hidden states, last axis {@code hidden}
+     * @return logits, last axis {@code vocab}
      */
     public NDArray logits(NDArray hidden) {
-        if (packWeights && hidden.getShape().dimension() == 2 && hidden.getShape().get(0) > 1
+        if (plan.packedWeights() && hidden.getShape().dimension() == 2 && hidden.getShape().get(0) > 1
                 && !JniUtils.isGradMode() && decodesPacked()) {
             return scripted.packedLogits(hidden);
         }
         return lmHead.apply(hidden);
     }
 
-    /** The decoder's configuration. */
+    /**
+     * The decoder's configuration.
+     *
+     * @return the text config read from config.json
+     */
     public TextConfig config() {
         return cfg;
     }
 
-    /** The decoder layers, for adapters that replace projections. */
+    /**
+     * The decoder layers, for adapters that replace projections.
+     *
+     * @return the layers in order
+     */
     public List<Layer> layers() {
         return layers;
     }
 
     /**
-     * Replaces projection {@code j} (see {@link #PROJECTIONS}) of layer {@code i}; used by training to insert
-     * adapters.
+     * Replaces one projection of one layer; used by training to insert adapters. A replaced q/k/v (gate/up)
+     * projection ends that layer's stacked product, and the scripted decode step is made again without it.
+     *
+     * @param i the layer index
+     * @param projection the projection's Hugging Face name relative to the layer ({@link Projection#hfName()})
+     * @param wrap makes the replacement from the current projection
+     * @throws IllegalArgumentException for an unknown projection name
      */
     public void replaceProjection(int i, String projection, java.util.function.UnaryOperator<Linear> wrap) {
-        int j = java.util.Arrays.asList(PROJECTIONS).indexOf(projection);
-        if (j < 0) {
-            throw new IllegalArgumentException("unknown projection '" + projection + "', expected one of "
-                    + java.util.Arrays.toString(PROJECTIONS));
-        }
+        Projection p = Projection.byHfName(projection);
         Layer l = layers.get(i);
-        l.proj[j] = wrap.apply(l.proj[j]);
+        l.projections.put(p, wrap.apply(l.projections.get(p)));
         releaseScripted();
-        if (j <= 2) {
+        if (p.inQkv()) {
             l.qkv = null;
-        } else if (j == 4 || j == 5) {
+        } else if (p.inGateUp()) {
             l.gateUp = null;
         }
     }
 
     /**
-     * Chooses between the stacked q/k/v and gate/up products (the default: fewer, larger matrix-vector products) and
-     * one product per projection. Both give the same numbers; training switches the stacked ones off, because
-     * gradients must reach each projection's own weight, which the stacked product does not read.
+     * How this decoder lays out its work, fixed at load.
+     *
+     * @return the plan
      */
-    public void useFusedProjections(boolean fused) {
-        this.fusedProjections = fused;
+    public DecoderPlan plan() {
+        return plan;
     }
 
     /**
-     * Chooses how a decode step with the KV cache (one new position per row) runs: as one call of a TorchScript
-     * program inside libtorch (the default, see {@link ScriptedDecodeStep}), or operation by operation from Java like
-     * every other forward pass. Both compute the same numbers; the scripted step saves the cost of crossing from
-     * Java into libtorch some fifty times per layer. It is used only with the stacked projections on, no projection
-     * replaced, and gradients off; otherwise the step falls back to the operation-by-operation path.
-     */
-    public void useScriptedDecode(boolean on) {
-        this.scriptedDecode = on;
-    }
-
-    /**
-     * Keeps a second copy of the projection and lm_head weights in oneDNN's blocked layout, for scripted decode steps
-     * of several rows and their logits (fp32 on the CPU only; off by default). On the machine of docs/performance.md
-     * oneDNN's 8-row product streams those weights 10-30% faster than MKL's sgemm on the plain layout, and batch-8
-     * decoding gains 6-14%; single rows keep the plain weights, whose matrix-vector product is faster still. The
-     * price is memory: those weights are held twice. The copies are made once, when the next decode step needs them
-     * ({@link #prepareScriptedDecode} makes them at once): <b>weights changed in place afterwards are not seen</b> by
-     * steps of several rows, so the {@code Trainer} refuses a decoder with this on; switch it off and on again after
-     * changing weights by other means.
-     */
-    public void packWeightsForBatches(boolean on) {
-        if (on != packWeights) {
-            this.packWeights = on;
-            releaseScripted();
-        }
-    }
-
-    /**
-     * Prepares the scripted decode step now (loads the program; packs the weights when {@link #packWeightsForBatches}
-     * is on) instead of at the next decode step, e.g. before timing one. Does nothing when decode steps do not run
-     * scripted.
+     * Prepares the scripted decode step now (loads the program; packs the weights when the plan packs them) instead
+     * of at the next decode step, e.g. before timing one. Does nothing when the plan has no scripted step.
      */
     public void prepareScriptedDecode() {
-        if (scriptedDecode && fusedProjections) {
+        if (plan.scriptedDecode()) {
             scriptedStep();
         }
-    }
-
-    /** Whether {@link #packWeightsForBatches} is on. */
-    public boolean packsWeightsForBatches() {
-        return packWeights;
     }
 
     /** Whether a scripted decode step (and the logits) of several rows would use packed weights now. */
@@ -343,7 +442,11 @@ public final class LlamaDecoder {
         return decodesScripted() && scripted.packed();
     }
 
-    /** Head size of the attention. */
+    /**
+     * Head size of the attention.
+     *
+     * @return the size of one attention head
+     */
     public int headDim() {
         return headDim;
     }

@@ -3,33 +3,51 @@ package io.unimllm.core.model;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
-import java.util.Optional;
+import java.util.Objects;
 
 /**
- * How to load a model: on which device and in which dtype. By default the GPU is used when DJL sees one (with
- * bf16 weights, or fp16 where the checkpoint is fp16) and otherwise the CPU in fp32.
+ * How to load a model: on which device, in which compute dtype, and with which {@link DecoderPlan}. By default the
+ * GPU is used when DJL sees one (weights in fp16 there) and otherwise the CPU (weights in fp32), with the inference
+ * plan. bf16 is not a compute dtype here: with DJL 0.35.1 and libtorch 2.7.1 creating or converting to a bf16 array
+ * aborts the process (seen on the CPU), so bf16 weights are widened to fp32 in Java, and weights of every
+ * floating-point type are then converted to the compute dtype.
  */
 public final class LoadOptions {
     private final Device device;
     private final DataType dtype;
     private final LoadProgress progress;
+    private final DecoderPlan plan;
 
     private LoadOptions(Builder b) {
         this.progress = b.progress;
         this.device = b.device;
         this.dtype = b.dtype;
+        this.plan = b.plan;
     }
 
-    /** Options that pick device and dtype automatically. */
+    /**
+     * Options that pick device and dtype automatically, with the inference plan.
+     *
+     * @return the default options
+     */
     public static LoadOptions defaults() {
         return builder().build();
     }
 
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The device to load on: the explicit one, else GPU 0 when DJL sees a GPU, else the CPU. */
+    /**
+     * The device to load on.
+     *
+     * @return the explicit device, else GPU 0 when DJL sees a GPU, else the CPU
+     */
     public Device device() {
         if (device != null) {
             return device;
@@ -38,21 +56,31 @@ public final class LoadOptions {
     }
 
     /**
-     * The compute dtype: the explicit one, else fp32 on the CPU and fp16 on a GPU. bf16 is not offered: with DJL
-     * 0.35.1 and libtorch 2.7.1 creating or converting to a bf16 array aborts the process (seen on CPU), so bf16
-     * checkpoints are widened in Java and computed in fp16 (GPU) or fp32 (CPU).
+     * The compute dtype of the weights, whatever the checkpoint stores.
+     *
+     * @return the explicit dtype, else fp16 on a GPU and fp32 on the CPU
      */
-    public DataType dtype(Optional<DataType> checkpointHalf) {
+    public DataType dtype() {
         if (dtype != null) {
             return dtype;
         }
-        if (device().isGpu()) {
-            return DataType.FLOAT16;
-        }
-        return DataType.FLOAT32;
+        return device().isGpu() ? DataType.FLOAT16 : DataType.FLOAT32;
     }
 
-    /** The load progress listener ({@link LoadProgress#NONE} by default). */
+    /**
+     * How the decoder lays out its work.
+     *
+     * @return the plan ({@link DecoderPlan#inference()} unless set)
+     */
+    public DecoderPlan plan() {
+        return plan;
+    }
+
+    /**
+     * The load progress listener.
+     *
+     * @return the listener ({@link LoadProgress#NONE} unless set)
+     */
     public LoadProgress progress() {
         return progress;
     }
@@ -62,20 +90,41 @@ public final class LoadOptions {
         private Device device;
         private DataType dtype;
         private LoadProgress progress = LoadProgress.NONE;
+        private DecoderPlan plan = DecoderPlan.inference();
 
-        /** Reports each loaded tensor, for a progress bar. */
+        private Builder() {
+        }
+
+        /**
+         * Reports each loaded tensor, for a progress bar.
+         *
+         * @param progress the listener
+         * @return this builder
+         */
         public Builder progress(LoadProgress progress) {
-            this.progress = progress;
+            this.progress = Objects.requireNonNull(progress, "progress");
             return this;
         }
 
-        /** Forces a device, e.g. {@code Device.cpu()}. */
+        /**
+         * Forces a device.
+         *
+         * @param device the device, e.g. {@code Device.cpu()}
+         * @return this builder
+         */
         public Builder device(Device device) {
             this.device = device;
             return this;
         }
 
-        /** Forces a compute dtype: FLOAT32 or FLOAT16 (see {@link LoadOptions#dtype(Optional)} for bf16). */
+        /**
+         * Forces a compute dtype.
+         *
+         * @param dtype FLOAT32 or FLOAT16
+         * @return this builder
+         * @throws IllegalArgumentException for any other dtype (bf16 aborts the process in DJL 0.35.1's PyTorch
+         *     engine, see the class comment)
+         */
         public Builder dtype(DataType dtype) {
             if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) {
                 throw new IllegalArgumentException("compute dtype must be FLOAT32 or FLOAT16, not " + dtype
@@ -85,6 +134,22 @@ public final class LoadOptions {
             return this;
         }
 
+        /**
+         * Chooses how the decoder lays out its work.
+         *
+         * @param plan the plan; {@link DecoderPlan#training()} for a model the {@code Trainer} will train
+         * @return this builder
+         */
+        public Builder plan(DecoderPlan plan) {
+            this.plan = Objects.requireNonNull(plan, "plan");
+            return this;
+        }
+
+        /**
+         * Builds the options.
+         *
+         * @return the immutable options
+         */
         public LoadOptions build() {
             return new LoadOptions(this);
         }

@@ -7,6 +7,8 @@ public interface LoadProgress {
     LoadProgress NONE = (loaded, total) -> { };
 
     /**
+     * Called after each tensor is loaded, on the loading thread.
+     *
      * @param loaded tensors loaded so far
      * @param total tensors in the checkpoint (an upper bound: unused ones, such as CLIP's post-LayerNorm, are skipped)
      */

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * {@code tools/torchscript/make_decode_step.py}, committed) performs the same operations inside libtorch's
  * interpreter. The program holds no weights: the decoder's own tensors, the KV cache and the step's inputs are passed
  * on every call, so it serves any checkpoint of the architecture, and in-place weight updates are seen. The one
- * exception is opt-in: with {@link LlamaDecoder#packWeightsForBatches} on, this step also holds oneDNN-packed copies
- * of the projection and lm_head weights for steps of several rows, and those copies do not follow in-place updates.
+ * exception is opt-in: with {@link DecoderPlan#packedWeights()} in the decoder's plan, this step also holds
+ * oneDNN-packed copies of the projection and lm_head weights for steps of several rows, and those copies do not
+ * follow in-place updates.
  * The decoder's NDArray path stays the reference; tests compare the two.
  */
 final class ScriptedDecodeStep implements AutoCloseable {
@@ -95,8 +96,9 @@ final class ScriptedDecodeStep implements AutoCloseable {
         List<PtNDArray> biases = new ArrayList<>();
         NDArray none = manager.create(new float[0]).toType(finalNorm.getDataType(), false);
         for (LlamaDecoder.Layer l : layers) {
-            if (l.qkv == null || l.gateUp == null || !(l.proj[3] instanceof DenseLinear o)
-                    || !(l.proj[6] instanceof DenseLinear down)) {
+            if (l.qkv == null || l.gateUp == null
+                    || !(l.projection(LlamaDecoder.Projection.O) instanceof DenseLinear o)
+                    || !(l.projection(LlamaDecoder.Projection.DOWN) instanceof DenseLinear down)) {
                 none.close();
                 return null;
             }

@@ -31,6 +31,8 @@ public final class WeightLoader {
     private LoadProgress progress = LoadProgress.NONE;
 
     /**
+     * A loader reading an open checkpoint.
+     *
      * @param checkpoint the open checkpoint
      * @param manager the model-lifetime manager on the target device; loaded arrays belong to it
      * @param dtype the compute dtype for floating-point weights
@@ -63,14 +65,23 @@ public final class WeightLoader {
         this.progress = progress;
     }
 
-    /** True when the checkpoint has a tensor of that name. */
+    /**
+     * Whether a tensor can be loaded.
+     *
+     * @param name the tensor's Hugging Face name
+     * @return true when the checkpoint (or, for a copying loader, the source arrays) has a tensor of that name
+     */
     public boolean has(String name) {
         return source != null ? source.containsKey(name) : checkpoint.contains(name);
     }
 
     /**
-     * Loads a floating-point tensor and checks its shape.
+     * Loads a floating-point tensor and checks its shape: a copy in {@link #dtype()} on the manager's device, owned by
+     * the manager and recorded in {@link #parameters()}.
      *
+     * @param name the tensor's Hugging Face name
+     * @param expectedShape the shape config.json implies
+     * @return the loaded array
      * @throws CheckpointException when the tensor is missing, not floating point, or of another shape
      */
     public NDArray load(String name, long... expectedShape) {
@@ -129,7 +140,7 @@ public final class WeightLoader {
 
     /**
      * Widens bf16 bytes to floats in Java: libtorch 2.7.1 through DJL 0.35.1 aborts the process when an array is
-     * created from a bf16 buffer, while converting an existing array to bf16 works. bf16 is the top half of an fp32.
+     * created from a bf16 buffer (converting an array to bf16 aborts too). bf16 is the top half of an fp32.
      */
     private static float[] bf16ToFloat(ByteBuffer data) {
         java.nio.ShortBuffer s = data.order(java.nio.ByteOrder.LITTLE_ENDIAN).asShortBuffer();
@@ -140,7 +151,16 @@ public final class WeightLoader {
         return out;
     }
 
-    /** Loads a linear layer {@code name.weight} (+ {@code name.bias} when {@code bias}). */
+    /**
+     * Loads a linear layer {@code name.weight} (+ {@code name.bias} when {@code bias}).
+     *
+     * @param name the layer's name (without {@code .weight})
+     * @param out output features
+     * @param in input features
+     * @param bias whether the layer has a bias
+     * @return the layer
+     * @throws CheckpointException when a tensor is missing, not floating point, or of another shape
+     */
     public DenseLinear linear(String name, long out, long in, boolean bias) {
         NDArray w = load(name + ".weight", out, in);
         NDArray b = bias ? load(name + ".bias", out) : null;
@@ -155,6 +175,10 @@ public final class WeightLoader {
      *
      * @param names the layers' names (without {@code .weight})
      * @param outs the layers' output sizes, in the same order
+     * @param in the input features all layers share
+     * @param bias whether the layers have biases
+     * @return the stacked layer and its parts
+     * @throws CheckpointException when a tensor is missing, not floating point, or of another shape
      */
     public FusedLinear fusedLinear(String[] names, long[] outs, long in, boolean bias) {
         DenseLinear[] loaded = new DenseLinear[names.length];
@@ -196,12 +220,20 @@ public final class WeightLoader {
         return v;
     }
 
-    /** Every tensor loaded so far, by Hugging Face name, in load order. */
+    /**
+     * Every tensor loaded so far, by Hugging Face name, in load order.
+     *
+     * @return the loader's own map, which later loads extend
+     */
     public Map<String, NDArray> parameters() {
         return parameters;
     }
 
-    /** The dtype floating-point weights are converted to. */
+    /**
+     * The dtype floating-point weights are converted to.
+     *
+     * @return the compute dtype
+     */
     public DataType dtype() {
         return dtype;
     }

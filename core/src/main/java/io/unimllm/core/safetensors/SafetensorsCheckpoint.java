@@ -38,8 +38,11 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
     }
 
     /**
-     * Opens a checkpoint directory (single file or shard index) or one {@code .safetensors} file.
+     * Opens a checkpoint directory (single file or shard index) or one {@code .safetensors} file. A directory with a
+     * shard index is read through the index even when it also holds {@code model.safetensors}.
      *
+     * @param dirOrFile the checkpoint directory or a safetensors file
+     * @return the open checkpoint, to be closed by the caller
      * @throws CheckpointException when no weights are found or a file is corrupt, truncated or inconsistent
      */
     public static SafetensorsCheckpoint open(Path dirOrFile) {
@@ -114,12 +117,21 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
         return new SafetensorsCheckpoint(files, owner, metadata);
     }
 
-    /** Names of all tensors, in header order. */
+    /**
+     * Names of all tensors, in header order (weight_map order for a sharded checkpoint).
+     *
+     * @return the names, unmodifiable
+     */
     public Set<String> tensorNames() {
         return Collections.unmodifiableSet(owner.keySet());
     }
 
-    /** True when the checkpoint holds a tensor of that name. */
+    /**
+     * Whether the checkpoint holds a tensor.
+     *
+     * @param name the tensor name
+     * @return true when the checkpoint holds a tensor of that name
+     */
     public boolean contains(String name) {
         return owner.containsKey(name);
     }
@@ -127,6 +139,8 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
     /**
      * Describes one tensor.
      *
+     * @param name the tensor name
+     * @return its dtype, shape and location
      * @throws CheckpointException when there is no such tensor
      */
     public TensorInfo info(String name) {
@@ -141,19 +155,30 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
     /**
      * The bytes of one tensor: a read-only, little-endian, memory-mapped buffer positioned at its first byte.
      *
-     * @throws CheckpointException when there is no such tensor or it cannot be mapped
+     * @param name the tensor name
+     * @return a buffer over exactly the tensor's bytes
+     * @throws CheckpointException when there is no such tensor, or it cannot be mapped (for instance because it is
+     *     larger than 2 GiB)
      */
     public ByteBuffer data(String name) {
         TensorInfo info = info(name);
         return owner.get(name).map(info);
     }
 
-    /** {@code __metadata__} of a single file, or {@code metadata} of a shard index. */
+    /**
+     * {@code __metadata__} of a single file, or {@code metadata} of a shard index.
+     *
+     * @return the metadata, values as text; empty when there is none
+     */
     public Map<String, String> metadata() {
         return metadata;
     }
 
-    /** The files this checkpoint reads. */
+    /**
+     * The files this checkpoint reads.
+     *
+     * @return the safetensors files, in the order they were opened
+     */
     public List<Path> files() {
         return files.stream().map(SafetensorsFile::path).toList();
     }

@@ -34,7 +34,15 @@ public final class SafetensorsWriter {
      * @param data little-endian bytes, exactly elements x dtype size (read from position to limit)
      */
     public record Entry(String name, TensorDType dtype, long[] shape, ByteBuffer data) {
-        /** Validates the byte count. */
+        /**
+         * Validates the byte count and copies the shape.
+         *
+         * @param name tensor name
+         * @param dtype element type
+         * @param shape dimensions
+         * @param data little-endian bytes, exactly elements x dtype size (read from position to limit)
+         * @throws IllegalArgumentException when {@code data} holds more or fewer bytes than shape and dtype need
+         */
         public Entry {
             long n = dtype.byteSize();
             for (long d : shape) {
@@ -47,7 +55,15 @@ public final class SafetensorsWriter {
             shape = shape.clone();
         }
 
-        /** An F32 tensor from a float array. */
+        /**
+         * An F32 tensor from a float array.
+         *
+         * @param name tensor name
+         * @param shape dimensions, whose product must be {@code values.length}
+         * @param values the elements in row-major order
+         * @return the entry, over a copy of the values
+         * @throws IllegalArgumentException when the shape does not fit the number of values
+         */
         public static Entry f32(String name, long[] shape, float[] values) {
             ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
             b.asFloatBuffer().put(values);
@@ -55,7 +71,14 @@ public final class SafetensorsWriter {
         }
     }
 
-    /** Writes one file with the given metadata (may be empty). */
+    /**
+     * Writes one file with the given metadata, replacing any file already there; tensors are laid out in list order.
+     *
+     * @param file the file to write
+     * @param entries the tensors, with distinct names
+     * @param metadata the {@code __metadata__} entries (may be empty, then the header has none)
+     * @throws CheckpointException when the file cannot be written
+     */
     public static void write(Path file, List<Entry> entries, Map<String, String> metadata) {
         ObjectNode header = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
@@ -104,6 +127,11 @@ public final class SafetensorsWriter {
     /**
      * Writes {@code model-0000i-of-0000n.safetensors} shards of at most {@code maxShardBytes} each (a tensor never
      * spans shards) plus {@code model.safetensors.index.json} into {@code dir}.
+     *
+     * @param dir the checkpoint directory, which must exist
+     * @param entries the tensors, in the order they are laid out across the shards
+     * @param maxShardBytes the data size after which a new shard starts (a larger tensor gets a shard of its own)
+     * @throws CheckpointException when a file cannot be written
      */
     public static void writeSharded(Path dir, List<Entry> entries, long maxShardBytes) {
         List<List<Entry>> shards = new ArrayList<>();

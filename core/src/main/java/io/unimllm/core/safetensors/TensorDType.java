@@ -5,7 +5,26 @@ import java.util.Optional;
 
 /** Element types of the safetensors format that unimllm reads and writes. */
 public enum TensorDType {
-    F64(8), F32(4), F16(2), BF16(2), I64(8), I32(4), I16(2), I8(1), U8(1), BOOL(1);
+    /** 64-bit IEEE float. */
+    F64(8),
+    /** 32-bit IEEE float. */
+    F32(4),
+    /** 16-bit IEEE half-precision float. */
+    F16(2),
+    /** 16-bit brain float (the upper half of an F32). */
+    BF16(2),
+    /** 64-bit signed integer. */
+    I64(8),
+    /** 32-bit signed integer. */
+    I32(4),
+    /** 16-bit signed integer. */
+    I16(2),
+    /** 8-bit signed integer. */
+    I8(1),
+    /** 8-bit unsigned integer. */
+    U8(1),
+    /** Boolean, one byte per element. */
+    BOOL(1);
 
     private final int byteSize;
 
@@ -13,17 +32,30 @@ public enum TensorDType {
         this.byteSize = byteSize;
     }
 
-    /** Bytes per element. */
+    /**
+     * Bytes per element.
+     *
+     * @return the element size in bytes
+     */
     public int byteSize() {
         return byteSize;
     }
 
-    /** True for F64, F32, F16 and BF16. */
+    /**
+     * Whether this is a floating-point type.
+     *
+     * @return true for F64, F32, F16 and BF16
+     */
     public boolean isFloatingPoint() {
         return this == F64 || this == F32 || this == F16 || this == BF16;
     }
 
-    /** Parses a safetensors dtype string ("F32", "BF16", ...); empty for types unimllm does not know. */
+    /**
+     * Parses a safetensors dtype string ("F32", "BF16", ...), ignoring case.
+     *
+     * @param text the {@code dtype} of a header entry
+     * @return the type, or empty for types unimllm does not know
+     */
     public static Optional<TensorDType> parse(String text) {
         try {
             return Optional.of(valueOf(text.toUpperCase(Locale.ROOT)));

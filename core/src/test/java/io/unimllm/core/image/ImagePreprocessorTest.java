@@ -3,10 +3,10 @@ package io.unimllm.core.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.unimllm.core.ConfigException;
 import io.unimllm.core.Fixtures;
 import io.unimllm.core.ImageException;
 import io.unimllm.core.safetensors.SafetensorsCheckpoint;
+import io.unimllm.protocol.ConfigException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

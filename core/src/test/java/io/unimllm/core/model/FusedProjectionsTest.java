@@ -30,9 +30,14 @@ class FusedProjectionsTest {
         model.close();
     }
 
+    /** Logits with the stacked products (the model's inference plan) or one product per projection (a view). */
     private float[] logits(boolean fused) {
-        model.decoder().useFusedProjections(fused);
-        return new Generator(model).promptLogits(PROMPT);
+        if (fused) {
+            return new Generator(model).promptLogits(PROMPT);
+        }
+        try (LlavaModel separate = model.withPlan(DecoderPlan.training())) {
+            return new Generator(separate).promptLogits(PROMPT);
+        }
     }
 
     @Test

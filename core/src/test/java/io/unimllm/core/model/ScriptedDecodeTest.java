@@ -75,10 +75,20 @@ class ScriptedDecodeTest {
         assertThat(scripted[0]).as("the activation changed the result").isNotEqualTo(run(1, 0, true)[0]);
     }
 
-    /** Prefill then {@code NEXT.length} decode steps; returns the hidden states of every step and the cache's keys. */
+    /**
+     * Prefill then {@code NEXT.length} decode steps, scripted (the model's inference plan) or operation by operation
+     * (a view of the same weights); returns the hidden states of every step and the cache's keys.
+     */
     private float[][] run(int rows, int pad, boolean scripted) {
-        LlamaDecoder d = model.decoder();
-        d.useScriptedDecode(scripted);
+        if (scripted) {
+            return run(model.decoder(), rows, pad);
+        }
+        try (LlavaModel ops = model.withPlan(DecoderPlan.operationByOperation())) {
+            return run(ops.decoder(), rows, pad);
+        }
+    }
+
+    private float[][] run(LlamaDecoder d, int rows, int pad) {
         int layers = d.config().numHiddenLayers();
         int steps = NEXT[0].length;
         int t = PROMPTS[0].length;
@@ -196,17 +206,17 @@ class ScriptedDecodeTest {
     /** Without a packing program the step runs scripted on the plain weights, with the same numbers. */
     @Test
     void aPackingProgramThatCannotLoadLeavesThePlainWeights() throws IOException {
-        LlamaDecoder d = model.decoder();
-        d.packWeightsForBatches(true);
         float[][] expected = run(2, 2, false);
-        d.useScriptedDecode(true); // run(..., false) switched it off
-        for (String missing : ScriptedDecodeStep.PROGRAMS.subList(1, 3)) {
-            byte[] truncated = Arrays.copyOf(bundled(missing), 100);
-            d.programSource(name -> name.equals(missing) ? new ByteArrayInputStream(truncated)
-                    : ScriptedDecodeStep.BUNDLED.open(name));
-            assertThat(d.decodesScripted()).isTrue();
-            assertThat(d.decodesPacked()).as("without %s", missing).isFalse();
-            assertClose(run(2, 2, true), expected);
+        try (LlavaModel packedModel = model.withPlan(DecoderPlan.packedForBatches())) {
+            LlamaDecoder d = packedModel.decoder();
+            for (String missing : ScriptedDecodeStep.PROGRAMS.subList(1, 3)) {
+                byte[] truncated = Arrays.copyOf(bundled(missing), 100);
+                d.programSource(name -> name.equals(missing) ? new ByteArrayInputStream(truncated)
+                        : ScriptedDecodeStep.BUNDLED.open(name));
+                assertThat(d.decodesScripted()).isTrue();
+                assertThat(d.decodesPacked()).as("without %s", missing).isFalse();
+                assertClose(run(d, 2, 2), expected);
+            }
         }
     }
 
@@ -219,17 +229,20 @@ class ScriptedDecodeTest {
     /** Packed copies of the weights serve steps and logits of several rows with the numbers of the plain weights. */
     @Test
     void packedWeightsForBatchesMatchTheOperationPath() {
-        LlamaDecoder d = model.decoder();
-        d.packWeightsForBatches(true);
-        assertThat(d.decodesPacked()).as("libtorch packs the weights with oneDNN").isTrue();
-        float[][] packed = run(2, 2, true);
-        NDArray hidden = manager.randomNormal(new Shape(3, d.config().hiddenSize()));
-        float[] packedLogits = d.logits(hidden).toFloatArray();
-        d.packWeightsForBatches(false);
-        assertThat(d.decodesPacked()).isFalse();
+        float[][] packed;
+        float[] packedLogits;
+        NDArray hidden = manager.randomNormal(new Shape(3, model.decoder().config().hiddenSize()));
+        try (LlavaModel packedModel = model.withPlan(DecoderPlan.packedForBatches())) {
+            LlamaDecoder d = packedModel.decoder();
+            assertThat(d.decodesPacked()).as("libtorch packs the weights with oneDNN").isTrue();
+            packed = run(d, 2, 2);
+            packedLogits = d.logits(hidden).toFloatArray();
+        }
+        LlamaDecoder plain = model.decoder();
+        assertThat(plain.decodesPacked()).isFalse();
         assertClose(packed, run(2, 2, false));
         assertClose(packed, run(2, 2, true));
-        assertClose(new float[][] {packedLogits}, new float[][] {d.logits(hidden).toFloatArray()});
+        assertClose(new float[][] {packedLogits}, new float[][] {plain.logits(hidden).toFloatArray()});
     }
 
     /**
@@ -238,16 +251,17 @@ class ScriptedDecodeTest {
      */
     @Test
     void stepsOfSeveralRowsReadThePackedCopiesWhichDoNotFollowInPlaceUpdates() {
-        LlamaDecoder d = model.decoder();
-        d.packWeightsForBatches(true);
-        float[][] before = run(2, 2, true);
-        float[][] oneRowBefore = run(1, 0, true);
-        model.parameters().get("language_model.model.layers.1.mlp.down_proj.weight").muli(0f);
-        assertClose(run(2, 2, true), before);
-        assertThat(run(2, 2, false)[0]).isNotEqualTo(before[0]);
-        assertThat(run(1, 0, true)[0]).isNotEqualTo(oneRowBefore[0]);
-        d.packWeightsForBatches(false);
-        d.packWeightsForBatches(true);
-        assertClose(run(2, 2, true), run(2, 2, false));
+        try (LlavaModel packedModel = model.withPlan(DecoderPlan.packedForBatches())) {
+            LlamaDecoder d = packedModel.decoder();
+            float[][] before = run(d, 2, 2);
+            float[][] oneRowBefore = run(d, 1, 0);
+            model.parameters().get("language_model.model.layers.1.mlp.down_proj.weight").muli(0f);
+            assertClose(run(d, 2, 2), before);
+            assertThat(run(2, 2, false)[0]).isNotEqualTo(before[0]);
+            assertThat(run(d, 1, 0)[0]).isNotEqualTo(oneRowBefore[0]);
+        }
+        try (LlavaModel repacked = model.withPlan(DecoderPlan.packedForBatches())) {
+            assertClose(run(repacked.decoder(), 2, 2), run(2, 2, false));
+        }
     }
 }

@@ -10,6 +10,7 @@ import io.unimllm.core.generate.GenerationResult;
 import io.unimllm.core.generate.GenerationTimings;
 import io.unimllm.core.generate.Generator;
 import io.unimllm.core.generate.Prompt;
+import io.unimllm.core.model.DecoderPlan;
 import io.unimllm.core.model.LlavaModel;
 import io.unimllm.core.model.LoadOptions;
 import java.io.PrintStream;
@@ -70,7 +71,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--decode", split = ",", defaultValue = "scripted", description = "how decode steps run: "
             + "scripted (one TorchScript call per step), packed (scripted, and steps of several rows multiply with "
-            + "weights packed by oneDNN: LlamaDecoder.packWeightsForBatches), ops (operation by operation from Java), "
+            + "weights packed by oneDNN: DecoderPlan.packedForBatches), ops (operation by operation from Java), "
             + "or several, e.g. scripted,packed,ops, alternated within each round (default ${DEFAULT-VALUE})")
     private List<String> decodeModes;
 
@@ -107,26 +108,20 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "model %s: %.1fM parameters, %.0f MB as %s on %s, threads %d%n", model,
                     m.parameterCount() / 1e6, weightBytes / 1e6, m.dtype(), m.device(), JniUtils.getNumThreads());
             out.printf(Locale.ROOT, "weights read per decoded token: %.0f MB%n", perTokenBytes / 1e6);
-            Generator gen = new Generator(m);
-            List<String> rows;
-            try (Probe probe = new Probe(m.device())) {
-                rows = measure(m, gen, probe, perTokenBytes);
-            }
-            out.println(rows.remove(0));
-            out.println();
-            out.printf(Locale.ROOT, "| decode | batch | prefill tok/s | decode tok/s (all rows) | decode ms/step | "
-                    + "steps/s as %% of the limit | decode vs batch %d |%n", batches.get(0));
-            out.println("|---|---|---|---|---|---|---|");
-            rows.forEach(out::println);
+            // one view of the same weights per decode mode, each with its plan; its program and packed copies are made
+            // here, not in the first timed step
+            Map<String, LlavaModel> views = new java.util.LinkedHashMap<>();
+            Map<String, Generator> gens = new java.util.LinkedHashMap<>();
             for (String mode : decodeModes) {
-                useMode(m, mode);
-                overhead(m, gen, mode, out);
+                LlavaModel v = m.withPlan(plan(mode));
+                v.decoder().prepareScriptedDecode();
+                views.put(mode, v);
+                gens.put(mode, new Generator(v));
             }
-            if (products) {
-                long h = m.config().text().hiddenSize();
-                long ff = m.config().text().intermediateSize();
-                jsonLines.addAll(ProductBench.run(2 * ff, h, m.device(), out));
-                jsonLines.addAll(ProductBench.run(h, ff, m.device(), out));
+            try {
+                bench(m, gens, perTokenBytes, out);
+            } finally {
+                views.values().forEach(LlavaModel::close);
             }
         }
         if (router) {
@@ -136,6 +131,31 @@ public final class BenchCommand implements Callable<Integer> {
             Files.write(json, jsonLines);
         }
         return 0;
+    }
+
+    private void bench(LlavaModel m, Map<String, Generator> gens, long perTokenBytes, PrintStream out)
+            throws Exception {
+        {
+            List<String> rows;
+            try (Probe probe = new Probe(m.device())) {
+                rows = measure(m, gens, probe, perTokenBytes);
+            }
+            out.println(rows.remove(0));
+            out.println();
+            out.printf(Locale.ROOT, "| decode | batch | prefill tok/s | decode tok/s (all rows) | decode ms/step | "
+                    + "steps/s as %% of the limit | decode vs batch %d |%n", batches.get(0));
+            out.println("|---|---|---|---|---|---|---|");
+            rows.forEach(out::println);
+            for (String mode : decodeModes) {
+                overhead(m, gens.get(mode), mode, out);
+            }
+            if (products) {
+                long h = m.config().text().hiddenSize();
+                long ff = m.config().text().intermediateSize();
+                jsonLines.addAll(ProductBench.run(2 * ff, h, m.device(), out));
+                jsonLines.addAll(ProductBench.run(h, ff, m.device(), out));
+            }
+        }
     }
 
     private static boolean tiedHead(LlavaModel m) {
@@ -199,7 +219,7 @@ public final class BenchCommand implements Callable<Integer> {
      * size, so that the % of the limit (each batch-1 run against its own probe) and the batch-n / batch-1 ratio
      * (within a round) compare measurements taken seconds apart; medians over rounds.
      */
-    private List<String> measure(LlavaModel m, Generator gen, Probe probe, long perTokenBytes) {
+    private List<String> measure(LlavaModel m, Map<String, Generator> gens, Probe probe, long perTokenBytes) {
         GenerationConfig cfg = GenerationConfig.builder().maxNewTokens(newTokens).ignoreEos(true).build();
         int nb = batches.size();
         int n = decodeModes.size() * nb;
@@ -213,7 +233,7 @@ public final class BenchCommand implements Callable<Integer> {
             double bw = probe.gbs(5);
             for (int j = 0; j < n; j++) {
                 int batch = batches.get(j % nb);
-                useMode(m, decodeModes.get(j / nb));
+                Generator gen = gens.get(decodeModes.get(j / nb));
                 List<Prompt> ps = prompts(batch, m.config().text().vocabSize(), 42 + batch);
                 GenerationTimings t = gen.generate(ps, cfg, (row, tok) -> true).get(0).timings();
                 if (i >= 0) {
@@ -227,7 +247,6 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
-        useMode(m, decodeModes.get(0));
         double probeGbs = Stats.of(gbs).median();
         double limit = probeGbs * 1e9 / perTokenBytes;
         List<String> rows = new ArrayList<>();
@@ -253,21 +272,14 @@ public final class BenchCommand implements Callable<Integer> {
         return rows;
     }
 
-    private static void useMode(LlavaModel m, String mode) {
-        switch (mode) {
-            case "scripted", "packed" -> {
-                m.decoder().useScriptedDecode(true);
-                m.decoder().packWeightsForBatches(mode.equals("packed"));
-            }
-            case "ops" -> {
-                m.decoder().useScriptedDecode(false);
-                m.decoder().packWeightsForBatches(false);
-            }
+    private static DecoderPlan plan(String mode) {
+        return switch (mode) {
+            case "scripted" -> DecoderPlan.inference();
+            case "packed" -> DecoderPlan.packedForBatches();
+            case "ops" -> DecoderPlan.operationByOperation();
             default -> throw new IllegalArgumentException("--decode: expected scripted, packed or ops, got '" + mode
                     + "'");
-        }
-        // program loading and packing happen here, not in the first timed step
-        m.decoder().prepareScriptedDecode();
+        };
     }
 
     /**

@@ -2,6 +2,7 @@ package io.unimllm.examples.bench;
 
 import io.unimllm.geometry.Box;
 import io.unimllm.geometry.Grounding;
+import io.unimllm.protocol.TaskCall;
 import io.unimllm.router.TaskResult;
 import io.unimllm.router.TaskRouter;
 import io.unimllm.router.spi.ExpertDescriptor;
@@ -9,7 +10,6 @@ import io.unimllm.router.spi.ExpertModel;
 import io.unimllm.router.spi.ExpertRequest;
 import io.unimllm.router.spi.ExpertResult;
 import io.unimllm.router.spi.InputKind;
-import io.unimllm.tokenizer.protocol.TaskCall;
 import java.awt.image.BufferedImage;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ final class RouterBench {
             TaskRouter.Builder b = TaskRouter.builder();
             List<TaskCall> calls = new ArrayList<>();
             for (int i = 0; i < tasks; i++) {
-                b.ownedExpert(spinning("t" + i, 200));
+                b.expert(spinning("t" + i, 200)); // nothing to close: they hold no resources
                 calls.add(new TaskCall("t" + i, "", List.of(Grounding.of(new Box(0, 0, 8, 8))), Optional.empty(), i));
             }
             try (TaskRouter router = b.build()) {

@@ -23,17 +23,29 @@ public enum ExpertArtifact {
         this.pathOption = pathOption;
     }
 
-    /** The name the conversion script knows the expert by. */
+    /**
+     * The name the conversion script knows the expert by.
+     *
+     * @return the script's argument for this expert, e.g. {@code "centernet"}
+     */
     public String expert() {
         return expert;
     }
 
-    /** The converted file's name inside the cache directory. */
+    /**
+     * The converted file's name inside the cache directory.
+     *
+     * @return the file name, with the upstream version in it
+     */
     public String fileName() {
         return fileName;
     }
 
-    /** The provider option that points at the converted file directly. */
+    /**
+     * The provider option that points at the converted file directly.
+     *
+     * @return the option's key, e.g. {@code "centernet.path"}
+     */
     public String pathOption() {
         return pathOption;
     }

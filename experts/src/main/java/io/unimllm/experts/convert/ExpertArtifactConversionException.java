@@ -6,12 +6,18 @@ import io.unimllm.router.spi.ExpertException;
 public class ExpertArtifactConversionException extends ExpertException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what failed, with the script's output */
+    /**
+     * An exception without an underlying cause.
+     *
+     * @param message what failed, with the script's output
+     */
     public ExpertArtifactConversionException(String message) {
         super(message);
     }
 
     /**
+     * An exception caused by another one (the script could not be started, the wait was interrupted).
+     *
      * @param message what failed
      * @param cause the underlying error
      */

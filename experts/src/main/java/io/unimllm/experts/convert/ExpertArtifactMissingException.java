@@ -10,6 +10,9 @@ public class ExpertArtifactMissingException extends ExpertException {
     private final transient Path path;
 
     /**
+     * An exception whose message names the path, the script command that makes the file, and the option that points
+     * at an existing one.
+     *
      * @param artifact the expert whose file is missing
      * @param path where it was looked for
      */
@@ -20,7 +23,11 @@ public class ExpertArtifactMissingException extends ExpertException {
         this.path = path;
     }
 
-    /** Where the file was looked for. */
+    /**
+     * Where the file was looked for.
+     *
+     * @return the path, as {@link ExpertArtifacts#locate} gave it; null after deserialisation
+     */
     public Path path() {
         return path;
     }

@@ -27,7 +27,12 @@ public final class ExpertArtifacts {
 
     private ExpertArtifacts() {}
 
-    /** The repository root used for the default cache directory and to find the script. */
+    /**
+     * The repository root used for the default cache directory and to find the script.
+     *
+     * @return the system property {@value #ROOT_PROPERTY}, else the environment variable {@code UNIMLLM_ROOT}, else
+     *     the working directory; absolute and normalised
+     */
     public static Path repoRoot() {
         String root = System.getProperty(ROOT_PROPERTY);
         if (root == null || root.isBlank()) {
@@ -36,12 +41,22 @@ public final class ExpertArtifacts {
         return Path.of(root == null || root.isBlank() ? "." : root).toAbsolutePath().normalize();
     }
 
-    /** The default directory of converted files: {@code <root>/.cache/experts}. */
+    /**
+     * The default directory of converted files.
+     *
+     * @return {@code <root>/.cache/experts} under {@link #repoRoot()}
+     */
     public static Path defaultCacheDir() {
         return repoRoot().resolve(".cache").resolve("experts");
     }
 
-    /** Where the artifact is expected, per the lookup order above; the file need not exist. */
+    /**
+     * Where the artifact is expected, per the lookup order above.
+     *
+     * @param artifact the converted expert
+     * @param options the provider's options
+     * @return the file's path; the file need not exist
+     */
     public static Path locate(ExpertArtifact artifact, Map<String, String> options) {
         Objects.requireNonNull(artifact, "artifact");
         Objects.requireNonNull(options, "options");
@@ -57,6 +72,9 @@ public final class ExpertArtifacts {
     /**
      * The artifact's file, which must exist.
      *
+     * @param artifact the converted expert
+     * @param options the provider's options
+     * @return the path {@link #locate} gives, which is a regular file
      * @throws ExpertArtifactMissingException when it does not, naming where it was looked for
      */
     public static Path require(ExpertArtifact artifact, Map<String, String> options)
@@ -70,9 +88,13 @@ public final class ExpertArtifacts {
 
     /**
      * Returns the artifact's file under {@code <repoRoot>/.cache/experts}, running {@value #SCRIPT} first when it
-     * is missing (this fetches from npm and converts with the system's torch; minutes at most).
+     * is missing (this fetches from npm and converts with the system's torch; minutes at most). The options of
+     * {@link #locate} play no part here.
      *
+     * @param artifact the expert to convert
+     * @param repoRoot the repository root, which holds the script and the cache directory
      * @param timeoutSeconds how long the script may run
+     * @return the converted file
      * @throws ExpertArtifactConversionException when the script is absent, fails or times out
      */
     public static Path ensureConverted(ExpertArtifact artifact, Path repoRoot, long timeoutSeconds)

@@ -8,8 +8,12 @@ public final class ProviderOptions {
     }
 
     /**
-     * A numeric option, or {@code fallback} when absent or blank.
+     * A numeric option.
      *
+     * @param options the provider's options
+     * @param key the option's key
+     * @param fallback the value when the option is absent or blank
+     * @return the option's value, surrounding spaces ignored, or {@code fallback}
      * @throws IllegalArgumentException naming the option when it is not a number
      */
     public static double number(Map<String, String> options, String key, double fallback) {
@@ -24,7 +28,13 @@ public final class ProviderOptions {
         }
     }
 
-    /** False only when the option is the string "false" (any case). */
+    /**
+     * An on/off option that is on unless switched off.
+     *
+     * @param options the provider's options
+     * @param key the option's key, e.g. {@code "centernet.enabled"}
+     * @return false only when the option is the string {@code "false"} (any case, surrounding spaces ignored)
+     */
     public static boolean enabled(Map<String, String> options, String key) {
         return !"false".equalsIgnoreCase(options.getOrDefault(key, "true").trim());
     }

@@ -19,7 +19,14 @@ public final class TorchScriptModels {
     /**
      * Loads {@code file} on DJL's PyTorch engine.
      *
+     * @param <I> the translator's input type
+     * @param <O> the translator's output type
      * @param what the model's name for error messages, e.g. {@code "CenterNet"}
+     * @param file the TorchScript file
+     * @param input the input class
+     * @param output the output class
+     * @param translator turns inputs into tensors and the model's output back
+     * @return the loaded model; the caller closes it, which frees its native memory
      * @throws ExpertException naming the model and file when the file is missing or not loadable TorchScript
      */
     public static <I, O> ZooModel<I, O> load(String what, Path file, Class<I> input, Class<O> output,

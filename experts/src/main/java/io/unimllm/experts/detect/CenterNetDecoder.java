@@ -22,6 +22,9 @@ public final class CenterNetDecoder {
      * @param minScore lowest score kept
      * @param topK at most this many peaks (the model's own decoder keeps 100)
      * @param classFilter which class ids to keep
+     * @return the peaks as detections, highest score first, boxes in the model's input pixels, labelled with the COCO
+     *     class name when the head has 80 classes, else {@code "class<id>"}
+     * @throws IllegalArgumentException when {@code topK} is negative
      */
     public static List<Detection> decode(CenterNetHead head, double minScore, int topK, IntPredicate classFilter) {
         if (topK < 0) {

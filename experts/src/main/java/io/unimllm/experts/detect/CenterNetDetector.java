@@ -57,6 +57,17 @@ public final class CenterNetDetector implements ExpertModel {
         /** Upstream defaults ({@code @vladmandic/human}: score 0.2, IoU 0.4, 10 detections), prompted score 0.1. */
         public static final Config DEFAULT = new Config(0.2, 0.1, 0.4, 10, 10);
 
+        /**
+         * Checks the ranges.
+         *
+         * @param minScore lowest peak score reported when looking for all classes
+         * @param promptedMinScore lowest peak score reported when the request names classes
+         * @param iouThreshold class-aware NMS threshold
+         * @param maxDetections most detections returned per image
+         * @param priority descriptor priority
+         * @throws IllegalArgumentException when a score or the threshold is outside {@code [0, 1]}, or
+         *     {@code maxDetections} is not positive
+         */
         public Config {
             if (!(minScore >= 0 && minScore <= 1)) {
                 throw new IllegalArgumentException("minScore must be in [0, 1], got " + minScore);
@@ -81,15 +92,23 @@ public final class CenterNetDetector implements ExpertModel {
     /**
      * Loads the converted model file.
      *
+     * @param modelFile the TorchScript file {@code fetch-and-convert.sh} wrote
+     * @param config the detection settings
+     * @return the detector; closing it frees the model's native memory
      * @throws ExpertException when the file is missing or is not a loadable TorchScript CenterNet
      */
     public static CenterNetDetector load(Path modelFile, Config config) throws ExpertException {
         Objects.requireNonNull(modelFile, "modelFile");
         Objects.requireNonNull(config, "config");
-        return new CenterNetDetector(TorchScriptModels.load("CenterNet", modelFile, BufferedImage.class, CenterNetHead.class, new CenterNetTranslator(INPUT_SIZE)), config);
+        return new CenterNetDetector(TorchScriptModels.load("CenterNet", modelFile, BufferedImage.class,
+                CenterNetHead.class, new CenterNetTranslator(INPUT_SIZE)), config);
     }
 
-    /** The settings this detector runs with. */
+    /**
+     * The settings this detector runs with.
+     *
+     * @return the configuration given to {@link #load}
+     */
     public Config config() {
         return config;
     }
@@ -114,7 +133,9 @@ public final class CenterNetDetector implements ExpertModel {
      * Detects objects of the given COCO class ids (all classes when empty, with {@link Config#minScore()}; else with
      * {@link Config#promptedMinScore()}).
      *
-     * @return detections after class-aware NMS, highest score first, boxes clipped to the image
+     * @param image the image, any size (it is resized to the model's 512x512 input)
+     * @param classIds COCO class ids to look for ({@link CocoClasses}); empty for all
+     * @return detections after class-aware NMS, highest score first, boxes in pixels of {@code image} clipped to it
      * @throws ExpertException when inference fails or the detector is closed
      */
     public List<Detection> detect(BufferedImage image, Set<Integer> classIds) throws ExpertException {

@@ -12,6 +12,17 @@ package io.unimllm.experts.detect;
  *     centre {@code (stride * x, stride * y)} to the box edges
  */
 public record CenterNetHead(int height, int width, int classes, int stride, float[] heatmap, float[] distances) {
+    /**
+     * Checks the dimensions against the arrays, which are kept as given (not copied).
+     *
+     * @param height heatmap rows
+     * @param width heatmap columns
+     * @param classes heatmap channels
+     * @param stride input pixels per heatmap cell
+     * @param heatmap centre scores, {@code height * width * classes} values
+     * @param distances box edge distances, {@code height * width * 4} values
+     * @throws IllegalArgumentException when a dimension is not positive or an array has the wrong length
+     */
     public CenterNetHead {
         if (height <= 0 || width <= 0 || classes <= 0 || stride <= 0) {
             throw new IllegalArgumentException("CenterNet head dimensions must be positive: " + height + "x" + width

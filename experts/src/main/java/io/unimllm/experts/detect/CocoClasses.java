@@ -48,7 +48,11 @@ public final class CocoClasses {
 
     private CocoClasses() {}
 
-    /** Number of classes (80). */
+    /**
+     * The number of classes.
+     *
+     * @return 80
+     */
     public static int count() {
         return NAMES.size();
     }
@@ -56,6 +60,8 @@ public final class CocoClasses {
     /**
      * The class name for a model class id.
      *
+     * @param id a class id, as the model emits it
+     * @return the name, e.g. {@code "person"} for 0
      * @throws IllegalArgumentException when the id is not in {@code [0, 80)}
      */
     public static String name(int id) {
@@ -66,8 +72,11 @@ public final class CocoClasses {
     }
 
     /**
-     * Class ids named in a phrase (case-insensitive, whole words, plurals and synonyms), in ascending order; empty
-     * when it names none.
+     * The classes a phrase names (case-insensitive, whole words, plurals and synonyms; a longer name wins over one
+     * inside it, so "hot dog" is not a dog).
+     *
+     * @param text the phrase; may be null
+     * @return the class ids, in ascending order; empty when it names none
      */
     public static Set<Integer> mentionedIn(String text) {
         Set<Integer> ids = new TreeSet<>();

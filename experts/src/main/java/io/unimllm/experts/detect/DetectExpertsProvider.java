@@ -16,9 +16,13 @@ import java.util.Map;
  * {@code experts.cache} (directory of converted files), {@code centernet.enabled} ({@code false} offers nothing),
  * {@code centernet.minScore}, {@code centernet.promptedMinScore}, {@code centernet.iou},
  * {@code centernet.maxDetections}, {@code centernet.priority}.
- * A missing model file is an {@link io.unimllm.experts.convert.ExpertArtifactMissingException}.
+ * A missing model file is an {@link io.unimllm.experts.convert.ExpertArtifactMissingException}, which makes the router
+ * skip this provider with a warning.
  */
 public final class DetectExpertsProvider implements ExpertProvider {
+    /** A provider; {@link java.util.ServiceLoader} calls this. */
+    public DetectExpertsProvider() {
+    }
 
     @Override
     public List<ExpertModel> create(Map<String, String> options) throws Exception {

@@ -12,7 +12,11 @@ public final class ImageResampler {
      * {@code align_corners=false, half_pixel_centers=false} does (the preprocessing TF.js models were used with):
      * source coordinate = destination * (in / out), no antialiasing.
      *
+     * @param image the source image
+     * @param width the target width in pixels
+     * @param height the target height in pixels
      * @return row-major HWC RGB values in 0..255 (alpha dropped), {@code height * width * 3} floats
+     * @throws IllegalArgumentException when the target size is not positive
      */
     public static float[] resizeRgbLegacyBilinear(BufferedImage image, int width, int height) {
         Objects.requireNonNull(image, "image");

@@ -13,7 +13,15 @@ import java.util.Objects;
 public final class Nms {
     private Nms() {}
 
-    /** Class-aware NMS with no limit on how many are kept. */
+    /**
+     * Class-aware NMS with no limit on how many are kept.
+     *
+     * @param detections candidates in any order
+     * @param iouThreshold a candidate whose IoU with a kept detection of its label is above this is dropped; in
+     *     {@code [0, 1]}
+     * @return the kept detections, highest score first (ties keep input order)
+     * @throws IllegalArgumentException on a threshold outside {@code [0, 1]}
+     */
     public static List<Detection> suppress(List<Detection> detections, double iouThreshold) {
         return suppress(detections, iouThreshold, true, Integer.MAX_VALUE);
     }

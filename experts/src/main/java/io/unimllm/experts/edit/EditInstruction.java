@@ -11,30 +11,39 @@ import java.util.Optional;
  * "delete", "erase", "get rid of") or a recolouring to a named or hex colour ("yellow", "#ffcc00").
  *
  * @param remove true for a removal
- * @param colour the target colour of a recolouring
+ * @param colour the target colour of a recolouring; empty for a removal
  */
 public record EditInstruction(boolean remove, Optional<Color> colour) {
-    /** Colour names understood, with their RGB values. */
-    public static final Map<String, Color> COLOURS = new LinkedHashMap<>();
+    /** Colour names understood, with their RGB values, in a fixed order (unmodifiable). */
+    public static final Map<String, Color> COLOURS;
 
     static {
-        COLOURS.put("red", new Color(220, 40, 40));
-        COLOURS.put("green", new Color(40, 170, 60));
-        COLOURS.put("blue", new Color(40, 80, 220));
-        COLOURS.put("yellow", new Color(235, 210, 40));
-        COLOURS.put("orange", new Color(240, 140, 30));
-        COLOURS.put("purple", new Color(140, 60, 180));
-        COLOURS.put("pink", new Color(240, 120, 180));
-        COLOURS.put("white", new Color(250, 250, 250));
-        COLOURS.put("black", new Color(15, 15, 15));
-        COLOURS.put("gray", new Color(128, 128, 128));
-        COLOURS.put("grey", new Color(128, 128, 128));
-        COLOURS.put("cyan", new Color(40, 200, 220));
-        COLOURS.put("magenta", new Color(220, 40, 200));
-        COLOURS.put("brown", new Color(130, 80, 40));
+        Map<String, Color> c = new LinkedHashMap<>();
+        c.put("red", new Color(220, 40, 40));
+        c.put("green", new Color(40, 170, 60));
+        c.put("blue", new Color(40, 80, 220));
+        c.put("yellow", new Color(235, 210, 40));
+        c.put("orange", new Color(240, 140, 30));
+        c.put("purple", new Color(140, 60, 180));
+        c.put("pink", new Color(240, 120, 180));
+        c.put("white", new Color(250, 250, 250));
+        c.put("black", new Color(15, 15, 15));
+        c.put("gray", new Color(128, 128, 128));
+        c.put("grey", new Color(128, 128, 128));
+        c.put("cyan", new Color(40, 200, 220));
+        c.put("magenta", new Color(220, 40, 200));
+        c.put("brown", new Color(130, 80, 40));
+        COLOURS = java.util.Collections.unmodifiableMap(c);
     }
 
-    /** Parses arguments first, then the instruction; empty when neither says what to do. */
+    /**
+     * Reads what an edit asks for. A removal word wins over colours; a hex colour wins over colour names; of several
+     * colour names the last one wins ("make the red circle yellow" is yellow).
+     *
+     * @param arguments the task's arguments, read first; may be null
+     * @param instruction the user's instruction, read when the arguments say nothing; may be null
+     * @return the edit, empty when neither text asks for a removal or names a colour
+     */
     public static Optional<EditInstruction> parse(String arguments, String instruction) {
         Optional<EditInstruction> a = parse(arguments);
         return a.isPresent() ? a : parse(instruction);

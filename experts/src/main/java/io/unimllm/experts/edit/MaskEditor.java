@@ -22,7 +22,10 @@ import java.util.Set;
  * Mask-guided editing: the object in each box is segmented ({@link ColourRegionSegmenter}), then either recoloured
  * (the target colour scaled by each pixel's brightness relative to the object's mean, so shading survives) or removed
  * (the hole, grown by one pixel, filled inward from its border by averaging known neighbours, layer by layer). Returns
- * the edited image and the masks it used.
+ * the edited image, a new RGB copy (the request's image is left as it is), and the masks it used.
+ *
+ * <p>Serves task type {@code "edit"} and requires a box; what to do comes from {@link EditInstruction}, read from the
+ * task's arguments, else from the instruction.
  */
 public final class MaskEditor implements ExpertModel {
     /** Expert name used in routes. */

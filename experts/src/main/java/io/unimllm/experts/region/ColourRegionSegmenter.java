@@ -92,7 +92,16 @@ public final class ColourRegionSegmenter implements ExpertModel {
         return p.x() >= box.x1() && p.x() < box.x2() && p.y() >= box.y1() && p.y() < box.y2();
     }
 
-    /** Segments the object inside {@code box} (pixel coordinates), seeded at {@code seed} or the box centre. */
+    /**
+     * Segments the object inside a box.
+     *
+     * @param img the image
+     * @param box the region to look in, in pixels of {@code img}; clipped to the image and widened to at least a pixel
+     * @param seed a pixel of the object, or null for the box centre; clamped into the box
+     * @param label the mask's label; null or blank gives {@code "object"}
+     * @return a mask over the whole image, set only on the object component at the seed (the largest component when
+     *     the seed falls on background), scored by the contrast of the two clusters
+     */
     public ScoredMask segment(BufferedImage img, Box box, Point seed, String label) {
         int w = img.getWidth();
         int h = img.getHeight();

@@ -21,6 +21,10 @@ public final class GroundingDetections implements ExpertModel {
     /** Expert name used in routes. */
     public static final String NAME = "grounding-detections";
 
+    /** The expert; it holds nothing, so closing it is not needed. */
+    public GroundingDetections() {
+    }
+
     @Override
     public ExpertDescriptor describe() {
         return new ExpertDescriptor(NAME, Set.of("detect"), Set.of(InputKind.BOX, InputKind.TEXT),

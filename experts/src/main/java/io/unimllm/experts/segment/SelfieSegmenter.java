@@ -55,6 +55,15 @@ public final class SelfieSegmenter implements ExpertModel {
         /** 10% margin, threshold 0.5, priority 5. */
         public static final Config DEFAULT = new Config(0.1, 0.5, 5);
 
+        /**
+         * Checks the ranges.
+         *
+         * @param margin context around the box, as a fraction of its size
+         * @param threshold probability above which a pixel is the person
+         * @param priority descriptor priority
+         * @throws IllegalArgumentException when {@code margin} is outside {@code [0, 1]} or {@code threshold} outside
+         *     {@code (0, 1)}
+         */
         public Config {
             if (!(margin >= 0 && margin <= 1)) {
                 throw new IllegalArgumentException("margin must be in [0, 1], got " + margin);
@@ -73,12 +82,16 @@ public final class SelfieSegmenter implements ExpertModel {
     /**
      * Loads the converted model file.
      *
+     * @param modelFile the TorchScript file {@code fetch-and-convert.sh selfie} wrote
+     * @param config the segmentation settings
+     * @return the segmenter; closing it frees the model's native memory
      * @throws ExpertException when the file is missing or not a loadable TorchScript module
      */
     public static SelfieSegmenter load(Path modelFile, Config config) throws ExpertException {
         Objects.requireNonNull(modelFile, "modelFile");
         Objects.requireNonNull(config, "config");
-        return new SelfieSegmenter(TorchScriptModels.load("Selfie", modelFile, BufferedImage.class, float[].class, new SelfieTranslator(INPUT_SIZE)), config);
+        return new SelfieSegmenter(TorchScriptModels.load("Selfie", modelFile, BufferedImage.class, float[].class,
+                new SelfieTranslator(INPUT_SIZE)), config);
     }
 
     @Override
@@ -112,6 +125,7 @@ public final class SelfieSegmenter implements ExpertModel {
     /**
      * Segments the person inside a box.
      *
+     * @param image the image
      * @param box in pixels of {@code image}; clipped to it
      * @return a whole-image mask set only inside the box, scored by the mean probability of its pixels (0 when empty)
      * @throws ExpertException when the box lies outside the image, inference fails, or the segmenter is closed

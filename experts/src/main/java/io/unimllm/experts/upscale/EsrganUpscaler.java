@@ -44,6 +44,13 @@ public final class EsrganUpscaler implements ExpertModel {
         /** 1 megapixel in, 4 out; priority 10. */
         public static final Config DEFAULT = new Config(1024L * 1024L, 10);
 
+        /**
+         * Checks the limit.
+         *
+         * @param maxInputPixels largest input area accepted
+         * @param priority descriptor priority
+         * @throws IllegalArgumentException when {@code maxInputPixels} is not positive
+         */
         public Config {
             if (maxInputPixels <= 0) {
                 throw new IllegalArgumentException("maxInputPixels must be positive, got " + maxInputPixels);
@@ -59,12 +66,16 @@ public final class EsrganUpscaler implements ExpertModel {
     /**
      * Loads the converted model file.
      *
+     * @param modelFile the TorchScript file {@code fetch-and-convert.sh esrgan-slim-x2} wrote
+     * @param config the upscaler settings
+     * @return the upscaler; closing it frees the model's native memory
      * @throws ExpertException when the file is missing or not a loadable TorchScript module
      */
     public static EsrganUpscaler load(Path modelFile, Config config) throws ExpertException {
         Objects.requireNonNull(modelFile, "modelFile");
         Objects.requireNonNull(config, "config");
-        return new EsrganUpscaler(TorchScriptModels.load("ESRGAN", modelFile, BufferedImage.class, BufferedImage.class, new EsrganTranslator()), config);
+        return new EsrganUpscaler(TorchScriptModels.load("ESRGAN", modelFile, BufferedImage.class,
+                BufferedImage.class, new EsrganTranslator()), config);
     }
 
     @Override
@@ -79,8 +90,10 @@ public final class EsrganUpscaler implements ExpertModel {
     }
 
     /**
-     * The image at {@value #SCALE} times its width and height, RGB (alpha dropped).
+     * Upscales a whole image.
      *
+     * @param image the image, at most {@link Config#maxInputPixels()} pixels
+     * @return a new image at {@value #SCALE} times its width and height, RGB (alpha dropped)
      * @throws ExpertException when the image is larger than allowed, inference fails, or the upscaler is closed
      */
     public BufferedImage upscale(BufferedImage image) throws ExpertException {

@@ -13,9 +13,13 @@ import java.util.Map;
  * Offers the {@link EsrganUpscaler} through {@link java.util.ServiceLoader}. Options: {@code esrgan.path} (the
  * converted file; default: see {@link ExpertArtifacts#locate}), {@code experts.cache}, {@code esrgan.enabled}
  * ({@code false} offers nothing), {@code esrgan.maxInputPixels}, {@code esrgan.priority}. A missing model file is an
- * {@link io.unimllm.experts.convert.ExpertArtifactMissingException}.
+ * {@link io.unimllm.experts.convert.ExpertArtifactMissingException}, which makes the router skip this provider with a
+ * warning.
  */
 public final class UpscaleExpertsProvider implements ExpertProvider {
+    /** A provider; {@link java.util.ServiceLoader} calls this. */
+    public UpscaleExpertsProvider() {
+    }
 
     @Override
     public List<ExpertModel> create(Map<String, String> options) throws Exception {

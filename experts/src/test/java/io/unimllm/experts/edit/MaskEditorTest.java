@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.unimllm.geometry.Box;
 import io.unimllm.geometry.Grounding;
+import io.unimllm.protocol.TaskCall;
 import io.unimllm.router.spi.ExpertException;
 import io.unimllm.router.spi.ExpertRequest;
 import io.unimllm.router.spi.ExpertResult;
-import io.unimllm.tokenizer.protocol.TaskCall;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.util.List;

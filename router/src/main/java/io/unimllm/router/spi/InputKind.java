@@ -1,17 +1,20 @@
 package io.unimllm.router.spi;
 
-/** The kinds of input an expert can make use of beside the image. */
+/**
+ * The kinds of input beside the image that a task can carry and an expert can make use of; a task carries a kind
+ * as {@link io.unimllm.router.TaskRouter#inputsOf} says.
+ */
 public enum InputKind {
-    /** The task's plain-text arguments (a class name, a phrase, a colour). */
+    /** Plain-text arguments that are not blank (a class name, a phrase, a colour). */
     TEXT,
-    /** A box grounding. */
+    /** At least one {@link io.unimllm.geometry.Box} grounding. */
     BOX,
-    /** A point grounding. */
+    /** At least one {@link io.unimllm.geometry.Point} grounding. */
     POINT,
-    /** A polygon grounding. */
+    /** At least one {@link io.unimllm.geometry.Polygon} grounding. */
     POLYGON,
-    /** Mask codes (PaliGemma {@code <segNNN>}). */
+    /** At least one {@link io.unimllm.geometry.SegmentationCodes} grounding (PaliGemma {@code <segNNN>} codes). */
     SEGMENTATION_CODES,
-    /** The task token's hidden state (LISA/TPO-style prompt). */
+    /** The task token's last-layer hidden state, when the generator kept it (a LISA/TPO-style prompt). */
     HIDDEN_STATE
 }

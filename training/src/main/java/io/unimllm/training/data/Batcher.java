@@ -6,7 +6,6 @@ import io.unimllm.geometry.Mask;
 import io.unimllm.tokenizer.ChatTemplate;
 import io.unimllm.tokenizer.UnimllmTokenizer;
 import io.unimllm.training.train.TrainingBatch;
-import io.unimllm.training.world.Sample;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +15,8 @@ import java.util.List;
  * the image placeholder expanded to the model's image-sequence length, the answer plus EOS as the only supervised
  * tokens (labels -100 elsewhere), right padding, and, at the answer's task token, the region head's target (first box,
  * normalised) and the mask-prompt head's target (a point inside the target mask, see {@link MaskPointTarget}).
- * Examples come from the generated world ({@link Example#of(Sample)}) or from a JSON Lines dataset
- * ({@link Example#of(DatasetRecord)}).
+ * Examples come from a JSON Lines dataset ({@link Example#of(DatasetRecord)}) or from any generator that builds
+ * {@link Example}s (the shapes world does).
  */
 public final class Batcher {
     private final UnimllmTokenizer tokenizer;
@@ -30,6 +29,11 @@ public final class Batcher {
     private final int eosId;
 
     /**
+     * A batcher for one model and tokenizer.
+     *
+     * @param tokenizer the model's tokenizer; must know {@code imageToken}
+     * @param template the chat template that wraps each instruction into a prompt
+     * @param preprocessor turns each example's image into the vision tower's pixel values
      * @param imageTokens image embeddings per image (the model's {@code imageSeqLength})
      * @param imageToken the placeholder string ({@code <image>})
      */
@@ -48,24 +52,31 @@ public final class Batcher {
     /**
      * One supervised example.
      *
+     * @param image the input image
+     * @param instruction the user's instruction, without the image placeholder
+     * @param answer the assistant's answer, the only supervised text
      * @param regionTarget the first target box in pixels, or null
      * @param maskTarget the target mask (segment and edit tasks), or null
      */
     public record Example(BufferedImage image, String instruction, String answer, Box regionTarget, Mask maskTarget) {
-        /** An example without a target mask. */
+        /**
+         * An example without a target mask.
+         *
+         * @param image the input image
+         * @param instruction the user's instruction, without the image placeholder
+         * @param answer the assistant's answer
+         * @param regionTarget the first target box in pixels, or null
+         */
         public Example(BufferedImage image, String instruction, String answer, Box regionTarget) {
             this(image, instruction, answer, regionTarget, null);
-        }
-
-        /** A generated world sample: its rendered scene, first target box and target mask. */
-        public static Example of(Sample s) {
-            return new Example(s.scene().render(), s.instruction(), s.answer(),
-                    s.boxes().isEmpty() ? null : s.boxes().get(0), s.mask().orElse(null));
         }
 
         /**
          * A record of a JSON Lines dataset ({@link JsonlDatasetReader}): its image, the first user turn without the
          * {@code <image>} line, the last assistant turn, the first box and the first mask (files are read here).
+         *
+         * @param r the record
+         * @return the example, with its image and mask loaded
          */
         public static Example of(DatasetRecord r) {
             return new Example(r.loadImage(), r.instruction(), r.assistantContent(),
@@ -73,7 +84,12 @@ public final class Batcher {
         }
     }
 
-    /** Prompt ids with the image placeholder expanded, as both training and inference feed the model. */
+    /**
+     * Prompt ids with the image placeholder expanded, as both training and inference feed the model.
+     *
+     * @param instruction the user's instruction
+     * @return the token ids of the templated prompt, the placeholder repeated once per image embedding
+     */
     public int[] promptIds(String instruction) {
         int[] raw = tokenizer.encode(template.prompt(instruction, imageToken), true);
         List<Integer> out = new ArrayList<>();
@@ -89,7 +105,12 @@ public final class Batcher {
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Builds one padded batch. */
+    /**
+     * Builds one padded batch.
+     *
+     * @param examples the rows of the batch
+     * @return the batch, padded on the right to its longest row
+     */
     public TrainingBatch batch(List<Example> examples) {
         int b = examples.size();
         List<int[]> prompts = new ArrayList<>();

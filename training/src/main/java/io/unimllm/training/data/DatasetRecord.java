@@ -26,6 +26,19 @@ import javax.imageio.ImageIO;
  */
 public record DatasetRecord(Path baseDir, String id, String image, List<Message> conversation, List<Box> boxes,
         List<String> masks, Optional<String> task, Optional<String> edited, long line) {
+    /**
+     * Checks that no component is null and copies the lists.
+     *
+     * @param baseDir the directory relative paths are resolved against (the jsonl file's directory)
+     * @param id the optional sample id, empty string when absent
+     * @param image image path relative to {@code baseDir}
+     * @param conversation the turns, at least one user and one assistant turn
+     * @param boxes target boxes in pixels of the image (may be empty)
+     * @param masks mask PNG paths relative to {@code baseDir}, parallel to {@code boxes} when both are given
+     * @param task the task kind id, e.g. {@code "segment"}, if given
+     * @param edited path of the expected edited image, if given
+     * @param line 1-based line number in the jsonl file
+     */
     public DatasetRecord {
         Objects.requireNonNull(baseDir, "baseDir");
         Objects.requireNonNull(id, "id");
@@ -37,12 +50,20 @@ public record DatasetRecord(Path baseDir, String id, String image, List<Message>
         Objects.requireNonNull(edited, "edited");
     }
 
-    /** Content of the first user turn. */
+    /**
+     * Content of the first user turn.
+     *
+     * @return its text, with the image placeholder line if it has one
+     */
     public String userContent() {
         return conversation.stream().filter(m -> m.role().equals("user")).findFirst().orElseThrow().content();
     }
 
-    /** Content of the last assistant turn: the training target. */
+    /**
+     * Content of the last assistant turn: the training target.
+     *
+     * @return its text
+     */
     public String assistantContent() {
         String last = null;
         for (Message m : conversation) {
@@ -53,19 +74,34 @@ public record DatasetRecord(Path baseDir, String id, String image, List<Message>
         return Objects.requireNonNull(last, "no assistant turn");
     }
 
-    /** The user instruction without the {@code <image>\n} prefix. */
+    /**
+     * The user instruction without the {@code <image>\n} prefix.
+     *
+     * @return the first user turn's text after that prefix
+     */
     public String instruction() {
         String u = userContent();
         String prefix = Message.IMAGE_PLACEHOLDER + "\n";
         return u.startsWith(prefix) ? u.substring(prefix.length()) : u;
     }
 
-    /** Reads the image. */
+    /**
+     * Reads the image.
+     *
+     * @return the decoded image
+     * @throws java.io.UncheckedIOException when the file cannot be read or decoded
+     */
     public BufferedImage loadImage() {
         return read(baseDir.resolve(image));
     }
 
-    /** Reads mask {@code index}: a pixel is set where the PNG's grey value is above 127. */
+    /**
+     * Reads mask {@code index}: a pixel is set where the PNG's grey value is above 127.
+     *
+     * @param index the position of the mask in {@link #masks()}
+     * @return the mask, the size of its PNG
+     * @throws java.io.UncheckedIOException when the file cannot be read or decoded
+     */
     public Mask loadMask(int index) {
         BufferedImage m = read(baseDir.resolve(masks.get(index)));
         boolean[] bits = new boolean[m.getWidth() * m.getHeight()];
@@ -77,7 +113,12 @@ public record DatasetRecord(Path baseDir, String id, String image, List<Message>
         return new Mask(m.getWidth(), m.getHeight(), bits);
     }
 
-    /** Reads the expected edited image, if the record has one. */
+    /**
+     * Reads the expected edited image, if the record has one.
+     *
+     * @return the decoded image, or empty
+     * @throws java.io.UncheckedIOException when the file cannot be read or decoded
+     */
     public Optional<BufferedImage> loadEdited() {
         return edited.map(p -> read(baseDir.resolve(p)));
     }

@@ -29,6 +29,8 @@ import javax.imageio.stream.ImageInputStream;
  * JSON, a missing or mistyped field, a missing image or mask file, or a box outside the image.
  */
 public final class JsonlDatasetReader implements Iterator<DatasetRecord>, AutoCloseable {
+    /** The file name of a dataset's records inside its directory. */
+    public static final String DATA_FILE = "data.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path file;
     private final Path baseDir;
@@ -47,13 +49,25 @@ public final class JsonlDatasetReader implements Iterator<DatasetRecord>, AutoCl
         }
     }
 
-    /** Opens {@code file} (a {@code data.jsonl}, or a directory holding one); close it when done. */
+    /**
+     * Opens a dataset file; close the reader when done.
+     *
+     * @param file a {@code data.jsonl}, or a directory holding one
+     * @return a reader positioned before the first record
+     * @throws DatasetException when the file cannot be opened
+     */
     public static JsonlDatasetReader open(Path file) {
-        Path f = Files.isDirectory(file) ? file.resolve(DatasetWriter.DATA_FILE) : file;
+        Path f = Files.isDirectory(file) ? file.resolve(DATA_FILE) : file;
         return new JsonlDatasetReader(f);
     }
 
-    /** Reads and validates every record of {@code file} into a list. */
+    /**
+     * Reads and validates every record of a dataset into a list.
+     *
+     * @param file a {@code data.jsonl}, or a directory holding one
+     * @return the records in file order
+     * @throws DatasetException at the first invalid line
+     */
     public static List<DatasetRecord> readAll(Path file) {
         try (JsonlDatasetReader r = open(file)) {
             List<DatasetRecord> out = new ArrayList<>();
@@ -62,12 +76,23 @@ public final class JsonlDatasetReader implements Iterator<DatasetRecord>, AutoCl
         }
     }
 
-    /** The remaining records as a sequential stream; closing the stream closes the reader. */
+    /**
+     * The remaining records as a sequential stream; closing the stream closes the reader.
+     *
+     * @return the stream, which throws {@link DatasetException} at an invalid line
+     */
     public Stream<DatasetRecord> stream() {
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(this, Spliterator.ORDERED | Spliterator.NONNULL),
-                false).onClose(this::close);
+        return StreamSupport.stream(
+                Spliterators.spliteratorUnknownSize(this, Spliterator.ORDERED | Spliterator.NONNULL), false)
+                .onClose(this::close);
     }
 
+    /**
+     * Reads ahead to the next non-blank line and validates it.
+     *
+     * @return whether a record follows
+     * @throws DatasetException when the line is invalid or the file cannot be read
+     */
     @Override
     public boolean hasNext() {
         if (next != null) {
@@ -88,6 +113,13 @@ public final class JsonlDatasetReader implements Iterator<DatasetRecord>, AutoCl
         }
     }
 
+    /**
+     * The next record.
+     *
+     * @return the validated record
+     * @throws NoSuchElementException when no record is left
+     * @throws DatasetException when the line is invalid or the file cannot be read
+     */
     @Override
     public DatasetRecord next() {
         if (!hasNext()) {
@@ -98,6 +130,11 @@ public final class JsonlDatasetReader implements Iterator<DatasetRecord>, AutoCl
         return r;
     }
 
+    /**
+     * Closes the file.
+     *
+     * @throws UncheckedIOException when closing fails
+     */
     @Override
     public void close() {
         try {

@@ -11,7 +11,12 @@ public final class MaskPointTarget {
     private MaskPointTarget() {
     }
 
-    /** The point in pixels, or null for an empty mask. */
+    /**
+     * The target point in pixels.
+     *
+     * @param mask the target mask
+     * @return {@code {x, y}} in pixels, or null for an empty mask
+     */
     public static double[] pixels(Mask mask) {
         int w = mask.width();
         int h = mask.height();
@@ -54,7 +59,12 @@ public final class MaskPointTarget {
         return out;
     }
 
-    /** The point normalised by the mask's size, {@code (x / width, y / height)} in [0, 1], or null for an empty mask. */
+    /**
+     * The target point normalised by the mask's size.
+     *
+     * @param mask the target mask
+     * @return {@code {x / width, y / height}} in [0, 1], or null for an empty mask
+     */
     public static float[] normalised(Mask mask) {
         double[] p = pixels(mask);
         return p == null ? null : new float[] {(float) (p[0] / mask.width()), (float) (p[1] / mask.height())};

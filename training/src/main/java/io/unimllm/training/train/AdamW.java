@@ -20,12 +20,25 @@ public final class AdamW implements AutoCloseable {
     private final Map<String, NDArray> v = new LinkedHashMap<>();
     private int steps;
 
-    /** Standard hyper-parameters (0.9, 0.999, 1e-8) with the given decoupled weight decay. */
+    /**
+     * Standard hyper-parameters (0.9, 0.999, 1e-8) with the given decoupled weight decay.
+     *
+     * @param parent the manager under which the optimizer's own manager for the moments is made
+     * @param weightDecay the decoupled weight decay
+     */
     public AdamW(NDManager parent, double weightDecay) {
         this(parent, 0.9, 0.999, 1e-8, weightDecay);
     }
 
-    /** Explicit hyper-parameters. */
+    /**
+     * Explicit hyper-parameters.
+     *
+     * @param parent the manager under which the optimizer's own manager for the moments is made
+     * @param beta1 decay of the first moment
+     * @param beta2 decay of the second moment
+     * @param eps added to the root of the second moment
+     * @param weightDecay the decoupled weight decay
+     */
     public AdamW(NDManager parent, double beta1, double beta2, double eps, double weightDecay) {
         this.beta1 = beta1;
         this.beta2 = beta2;
@@ -37,6 +50,9 @@ public final class AdamW implements AutoCloseable {
     /**
      * One update of every parameter that has a gradient. Weight decay is skipped for 1-D tensors (norms, biases),
      * as is customary.
+     *
+     * @param parameters the parameters by name, updated in place from their autograd gradients
+     * @param lr the learning rate
      */
     public void step(Map<String, NDArray> parameters, double lr) {
         Map<String, NDArray> grads = new LinkedHashMap<>();
@@ -47,6 +63,10 @@ public final class AdamW implements AutoCloseable {
     /**
      * As {@link #step(Map, double)} with the gradients given by name (mixed precision keeps the fp32 gradients of the
      * master weights apart from the arrays autograd fills).
+     *
+     * @param parameters the parameters by name, updated in place
+     * @param gradients a gradient for every parameter, by the same names
+     * @param lr the learning rate
      */
     public void step(Map<String, NDArray> parameters, Map<String, NDArray> gradients, double lr) {
         steps++;
@@ -76,12 +96,20 @@ public final class AdamW implements AutoCloseable {
         return a;
     }
 
-    /** Number of updates made. */
+    /**
+     * Number of updates made.
+     *
+     * @return the count, including restored ones
+     */
     public int steps() {
         return steps;
     }
 
-    /** Moment arrays by {@code "m." + name} and {@code "v." + name}, for checkpoints. */
+    /**
+     * The moment arrays, for checkpoints.
+     *
+     * @return the live arrays by {@code "m." + name} and {@code "v." + name}
+     */
     public Map<String, NDArray> state() {
         Map<String, NDArray> s = new LinkedHashMap<>();
         m.forEach((k, a) -> s.put("m." + k, a));
@@ -89,7 +117,13 @@ public final class AdamW implements AutoCloseable {
         return s;
     }
 
-    /** Restores moments and the step count saved with {@link #state()}. */
+    /**
+     * Restores moments and the step count saved with {@link #state()}.
+     *
+     * @param state saved moment values by {@code "m." + name} and {@code "v." + name}
+     * @param parameters the parameters whose moments to restore (names and shapes); others are left out
+     * @param stepCount the saved number of updates
+     */
     public void restore(Map<String, float[]> state, Map<String, NDArray> parameters, int stepCount) {
         for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
             float[] mm = state.get("m." + e.getKey());
@@ -102,6 +136,7 @@ public final class AdamW implements AutoCloseable {
         this.steps = stepCount;
     }
 
+    /** Frees the moment arrays. */
     @Override
     public void close() {
         manager.close();

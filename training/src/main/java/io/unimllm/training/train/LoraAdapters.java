@@ -33,7 +33,12 @@ public final class LoraAdapters {
     /**
      * Wraps every targeted projection of every decoder layer. A is initialised from N(0, 1/in) (seeded), B at zero.
      *
+     * @param model the model whose decoder projections are wrapped (in place)
+     * @param cfg rank, scale and target projections
      * @param decoderPrefix the checkpoint prefix of the decoder, e.g. {@code language_model.model.}
+     * @param seed seed of A's initialisation
+     * @return the inserted adapters
+     * @throws IllegalArgumentException when a target is not a projection name
      */
     public static LoraAdapters insert(LlavaModel model, LoraConfig cfg, String decoderPrefix, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -78,6 +83,9 @@ public final class LoraAdapters {
      * training, see {@code LlavaModel.castCopy}) with adapters over copies of this one's A and B converted to
      * {@code dtype} and owned by {@code manager}.
      *
+     * @param copy the model copy whose projections are wrapped (in place)
+     * @param dtype the dtype of the adapter copies
+     * @param manager the owner of the adapter copies
      * @return the copies by the same names as {@link #parameters()}
      */
     public Map<String, NDArray> insertCopies(LlavaModel copy, DataType dtype, NDManager manager) {
@@ -95,7 +103,11 @@ public final class LoraAdapters {
         return copies;
     }
 
-    /** Adapter tensors by PEFT-style name. */
+    /**
+     * Adapter tensors by PEFT-style name.
+     *
+     * @return the live A and B arrays
+     */
     public Map<String, NDArray> parameters() {
         return parameters;
     }
@@ -111,7 +123,11 @@ public final class LoraAdapters {
         }
     }
 
-    /** Restores adapter values (for resuming). */
+    /**
+     * Restores adapter values (for resuming).
+     *
+     * @param values saved values by PEFT-style name; adapters missing there are left as they are
+     */
     public void load(Map<String, float[]> values) {
         for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
             float[] v = values.get(e.getKey());

@@ -10,7 +10,13 @@ import java.util.List;
  * @param targets projection names, e.g. {@code self_attn.q_proj}, {@code self_attn.v_proj}, {@code mlp.down_proj}
  */
 public record LoraConfig(int rank, double alpha, List<String> targets) {
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param rank adapter rank r
+     * @param alpha scaling numerator: the update is {@code (alpha / r) * B A x}
+     * @param targets projection names, e.g. {@code self_attn.q_proj}, {@code self_attn.v_proj}, {@code mlp.down_proj}
+     */
     public LoraConfig {
         if (rank <= 0 || !(alpha > 0) || targets.isEmpty()) {
             throw new IllegalArgumentException("LoRA needs rank > 0, alpha > 0 and at least one target");
@@ -18,7 +24,11 @@ public record LoraConfig(int rank, double alpha, List<String> targets) {
         targets = List.copyOf(targets);
     }
 
-    /** {@code alpha / rank}. */
+    /**
+     * The factor of the low-rank update.
+     *
+     * @return {@code alpha / rank}
+     */
     public double scale() {
         return alpha / rank;
     }

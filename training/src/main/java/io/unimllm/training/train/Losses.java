@@ -17,7 +17,10 @@ public final class Losses {
      * {@link TrainingBatch#IGNORE} labels take no loss. Computed in fp32 whatever the logits' dtype.
      *
      * @param logits {@code [B, T, V]}
-     * @return scalar loss
+     * @param labels {@code [B][T]} target ids aligned with the inputs
+     * @param manager the manager of the arrays this creates
+     * @return scalar loss; 0 when no position is supervised
+     * @throws IllegalArgumentException when a supervised label lies outside the vocabulary
      */
     public static NDArray languageModel(NDArray logits, int[][] labels, NDManager manager) {
         int b = labels.length;
@@ -54,6 +57,7 @@ public final class Losses {
      *
      * @param predicted {@code [N, 4]} normalised x1, y1, x2, y2
      * @param target {@code [N, 4]} same convention
+     * @return scalar loss
      */
     public static NDArray region(NDArray predicted, NDArray target) {
         NDArray l1 = predicted.sub(target).abs().sum(new int[] {1});
@@ -66,12 +70,19 @@ public final class Losses {
      *
      * @param predicted {@code [N, 2]} normalised x, y
      * @param target {@code [N, 2]} same convention
+     * @return scalar loss
      */
     public static NDArray point(NDArray predicted, NDArray target) {
         return predicted.sub(target).abs().sum(new int[] {1}).mean();
     }
 
-    /** Generalised IoU of matching rows of two {@code [N, 4]} box arrays. */
+    /**
+     * Generalised IoU of matching rows of two box arrays.
+     *
+     * @param p {@code [N, 4]} boxes as x1, y1, x2, y2
+     * @param g {@code [N, 4]} boxes, same convention
+     * @return {@code [N]} GIoU in [-1, 1]
+     */
     public static NDArray giou(NDArray p, NDArray g) {
         NDArray px1 = p.get(":, 0");
         NDArray py1 = p.get(":, 1");

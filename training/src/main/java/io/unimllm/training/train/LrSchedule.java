@@ -9,7 +9,14 @@ package io.unimllm.training.train;
  * @param minRatio final fraction of the peak
  */
 public record LrSchedule(double base, int warmupSteps, int totalSteps, double minRatio) {
-    /** Validates the ranges. */
+    /**
+     * Validates the ranges.
+     *
+     * @param base peak learning rate
+     * @param warmupSteps steps of linear warm-up from 0
+     * @param totalSteps steps of the whole schedule
+     * @param minRatio final fraction of the peak
+     */
     public LrSchedule {
         if (!(base > 0) || warmupSteps < 0 || totalSteps <= 0 || minRatio < 0 || minRatio > 1) {
             throw new IllegalArgumentException("invalid schedule: base " + base + ", warmup " + warmupSteps
@@ -17,7 +24,12 @@ public record LrSchedule(double base, int warmupSteps, int totalSteps, double mi
         }
     }
 
-    /** Learning rate at optimizer step {@code step} (0-based). */
+    /**
+     * The learning rate at an optimizer step.
+     *
+     * @param step the 0-based optimizer step
+     * @return the rate: rising linearly during warm-up, then following the cosine down to {@code minRatio * base}
+     */
     public double at(int step) {
         if (step < warmupSteps) {
             return base * (step + 1) / warmupSteps;

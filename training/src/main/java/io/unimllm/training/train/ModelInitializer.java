@@ -26,12 +26,19 @@ public final class ModelInitializer {
     private final double embeddingRange;
     private final long seed;
 
-    /** @param initializerRange standard deviation of weight matrices and embeddings; @param seed the random seed */
+    /**
+     * An initialiser with one standard deviation for matrices and embeddings.
+     *
+     * @param initializerRange standard deviation of weight matrices and embeddings
+     * @param seed the random seed
+     */
     public ModelInitializer(double initializerRange, long seed) {
         this(initializerRange, initializerRange, seed);
     }
 
     /**
+     * An initialiser whose token embeddings have their own standard deviation.
+     *
      * @param initializerRange standard deviation of weight matrices
      * @param embeddingRange standard deviation of the token embeddings (a model trained from scratch learns to use its
      *     image features sooner when text embeddings are on their scale)
@@ -43,7 +50,13 @@ public final class ModelInitializer {
         this.seed = seed;
     }
 
-    /** Writes the checkpoint into {@code dir} (created if needed). */
+    /**
+     * Writes the checkpoint.
+     *
+     * @param config the architecture to initialise
+     * @param dir the directory, created if needed
+     * @throws UncheckedIOException when the directory cannot be created
+     */
     public void write(LlavaConfig config, Path dir) {
         try {
             Files.createDirectories(dir);

@@ -10,7 +10,11 @@ public final class Stages {
     private Stages() {
     }
 
-    /** Stage 1, modality alignment: only the projector trains; vision tower and language model are frozen. */
+    /**
+     * Stage 1, modality alignment: only the projector trains; vision tower and language model are frozen.
+     *
+     * @return a builder of the stage's options, to adjust schedule and the rest
+     */
     public static TrainingOptions.Builder alignment() {
         return TrainingOptions.builder("alignment").train("multi_modal_projector\\..*");
     }
@@ -18,6 +22,8 @@ public final class Stages {
     /**
      * Stage 2, task adaptation: projector, token embeddings and lm_head (which hold the new task and grounding
      * tokens, see {@link VocabularyExtension}), plus the decoder, with the region and mask-prompt heads.
+     *
+     * @return a builder of the stage's options
      */
     public static TrainingOptions.Builder taskAdaptation() {
         return TrainingOptions.builder("task-adaptation")
@@ -29,6 +35,9 @@ public final class Stages {
     /**
      * Stage 3, multi-task tuning: LoRA adapters on the decoder's projections and the projector; task data mixed with
      * plain instruction data by the data source so general answers are kept.
+     *
+     * @param rank the adapters' rank (alpha is twice the rank)
+     * @return a builder of the stage's options
      */
     public static TrainingOptions.Builder multiTask(int rank) {
         return TrainingOptions.builder("multi-task")
@@ -39,7 +48,11 @@ public final class Stages {
                 .maskPromptHead(1.0);
     }
 
-    /** Training from scratch (every tensor, both task heads), for the small models the project trains itself. */
+    /**
+     * Training from scratch (every tensor, both task heads), for the small models the project trains itself.
+     *
+     * @return a builder of the stage's options
+     */
     public static TrainingOptions.Builder fromScratch() {
         return TrainingOptions.builder("from-scratch").train(".*").regionHead(1.0)
                 .maskPromptHead(1.0);

@@ -6,27 +6,16 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.unimllm.core.config.ConfigWriter;
 import io.unimllm.core.model.Casts;
-import io.unimllm.core.model.DenseLinear;
+import io.unimllm.core.model.DecoderPlan;
 import io.unimllm.core.model.LlavaModel;
 import io.unimllm.core.model.MaskPromptHead;
 import io.unimllm.core.model.RegionHead;
-import io.unimllm.core.safetensors.SafetensorsCheckpoint;
-import io.unimllm.core.safetensors.SafetensorsWriter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,35 +36,33 @@ import org.slf4j.LoggerFactory;
  * trainable copies are accumulated in fp32 and unscaled, and an update whose gradients overflow is skipped and the
  * scale backed off ({@link #overflowSteps()}); otherwise they are clipped and AdamW updates the fp32 masters, which
  * are then copied into the fp16 working copies.
+ *
+ * <p>The trainer owns, and {@link #close()} closes, the optimizer's state and, under mixed precision, the fp16 copy
+ * with its gradients; the model, its adapters and heads stay the caller's.
  */
 public final class Trainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
     /** Adapter tensors of an unmerged checkpoint. */
     public static final String ADAPTER_FILE = "adapter_model.safetensors";
-    private static final String STATE_FILE = "trainer_state.json";
-    private static final String OPTIMIZER_FILE = "optimizer.safetensors";
 
-    private static final String PACKED_WEIGHTS = "the decoder keeps packed copies of its weights for batched "
-            + "decoding (LlamaDecoder.packWeightsForBatches), which training would leave stale; switch it off first";
+    private static final String NOT_TRAINABLE = "the Trainer needs a model loaded for training: "
+            + "LoadOptions.builder().plan(DecoderPlan.training()); this one was loaded with %s, whose stacked "
+            + "projections do not pass gradients to each projection's weight and whose packed weights for batches "
+            + "(packedWeights) training would leave stale";
     private final LlavaModel model;
     private final TrainingOptions options;
     private final Map<String, NDArray> trainable = new LinkedHashMap<>();
-    private final LoraAdapters lora;
     private final RegionHead head;
     private final MaskPromptHead maskHead;
+    /** Owned: the AdamW moments. */
     private final AdamW optimizer;
-    /** Under mixed precision: the fp16 copy the forward runs on; else the model itself. */
+    /** Owned under mixed precision: the fp16 copy, master gradients and loss scale; null under fp32. */
+    private final MixedPrecision mixed;
+    /** What the forward runs on: the fp16 copies under mixed precision, else the model and heads themselves. */
     private final LlavaModel compute;
     private final RegionHead computeHead;
     private final MaskPromptHead computeMaskHead;
-    /** Under mixed precision: fp16 working copy of every trainable tensor, by name (empty under fp32). */
-    private final Map<String, NDArray> working = new LinkedHashMap<>();
-    /** Under mixed precision: every fp16 working array with its fp32 master, for re-synchronising copies. */
-    private final List<NDArray[]> workingToMaster = new ArrayList<>();
-    /** Under mixed precision: fp32 gradients (scaled until unscaled for an update) of the trainable tensors. */
-    private final Map<String, NDArray> masterGrads = new LinkedHashMap<>();
-    private final LossScaler scaler;
-    private int overflows;
+    private final TrainerCheckpoint checkpoint;
     private int microSteps;
     private int skipped;
     private int repaired;
@@ -84,10 +71,13 @@ public final class Trainer implements AutoCloseable {
     /**
      * Result of one micro-batch.
      *
+     * @param optimizerStep optimizer steps taken after this micro-batch
      * @param loss the weighted total
      * @param lmLoss the language-model part
      * @param regionLoss the region head's loss (0 when the batch or stage has none)
      * @param pointLoss the mask-prompt head's point loss (0 when the batch or stage has none)
+     * @param lr the learning rate of the optimizer step this micro-batch belongs to
+     * @param tokens the supervised tokens of the batch
      */
     public record StepResult(int optimizerStep, double loss, double lmLoss, double regionLoss, double pointLoss,
             double lr, int tokens) {
@@ -98,28 +88,29 @@ public final class Trainer implements AutoCloseable {
      * heads the stage trains (region, mask-prompt), each loaded from {@code heads.safetensors} when the checkpoint has
      * it, else freshly initialised. Heads the stage does not train are still loaded when present, and saved again.
      *
-     * @throws IllegalArgumentException when the decoder keeps packed weight copies for batched decoding (they would go
-     *     stale)
+     * @param model the model to train, loaded with {@link DecoderPlan#training()}
+     * @param options the stage's options
+     * @param checkpointDir where to load saved heads from, or null
+     * @throws IllegalArgumentException when the model's decoder plan is not {@linkplain DecoderPlan#trainable()
+     *     trainable} (stacked projections, or packed weight copies that would go stale), when the stage selects no
+     *     tensor, or when mixed precision is asked for a model not loaded in fp32
      */
     public Trainer(LlavaModel model, TrainingOptions options, Path checkpointDir) {
-        if (model.decoder().packsWeightsForBatches()) {
-            throw new IllegalArgumentException(PACKED_WEIGHTS);
+        if (!model.decoder().plan().trainable()) {
+            throw new IllegalArgumentException(String.format(NOT_TRAINABLE, model.decoder().plan()));
         }
         this.model = model;
         this.options = options;
         Engine.getInstance().setRandomSeed((int) options.seed());
-        // gradients must reach each projection's own weight, which the stacked inference products do not read
-        model.decoder().useFusedProjections(false);
         for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
             if (options.trains(e.getKey())) {
                 trainable.put(e.getKey(), e.getValue());
             }
         }
+        LoraAdapters lora = null;
         if (options.lora() != null) {
             lora = LoraAdapters.insert(model, options.lora(), decoderPrefix(model), options.seed());
             trainable.putAll(lora.parameters());
-        } else {
-            lora = null;
         }
         int hidden = model.config().text().hiddenSize();
         Optional<RegionHead> savedHead = checkpointDir == null ? Optional.empty()
@@ -143,70 +134,21 @@ public final class Trainer implements AutoCloseable {
         if (trainable.isEmpty()) {
             throw new IllegalArgumentException("stage '" + options.name() + "' selects no tensor to train");
         }
-        scaler = new LossScaler(options.lossScale());
         if (options.precision() == TrainingOptions.Precision.FP16_MIXED) {
-            if (model.dtype() != DataType.FLOAT32) {
-                throw new IllegalArgumentException("fp16 mixed precision keeps fp32 master weights: load the model "
-                        + "in fp32 (LoadOptions dtype FLOAT32), not " + model.dtype());
-            }
-            compute = model.castCopy(DataType.FLOAT16);
-            compute.decoder().useFusedProjections(false);
-            NDManager cm = compute.manager();
-            Map<String, NDArray> copies = new HashMap<>(compute.parameters());
-            if (lora != null) {
-                copies.putAll(lora.insertCopies(compute, DataType.FLOAT16, cm));
-            }
-            computeHead = head == null ? null
-                    : new RegionHead(halfLinear(head.parameters(), RegionHead.PREFIX + "fc1", copies, cm),
-                            halfLinear(head.parameters(), RegionHead.PREFIX + "fc2", copies, cm));
-            computeMaskHead = maskHead == null ? null
-                    : new MaskPromptHead(halfLinear(maskHead.parameters(), MaskPromptHead.PREFIX + "fc1", copies, cm),
-                            halfLinear(maskHead.parameters(), MaskPromptHead.PREFIX + "fc2", copies, cm));
-            Map<String, NDArray> masters = new HashMap<>(model.parameters());
-            if (lora != null) {
-                masters.putAll(lora.parameters());
-            }
-            if (head != null) {
-                masters.putAll(head.parameters());
-            }
-            if (maskHead != null) {
-                masters.putAll(maskHead.parameters());
-            }
-            copies.forEach((name, copy) -> workingToMaster.add(new NDArray[] {copy, masters.get(name)}));
-            for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
-                NDArray copy = copies.get(e.getKey());
-                if (copy == null) {
-                    throw new IllegalStateException("no fp16 working copy of " + e.getKey());
-                }
-                working.put(e.getKey(), copy);
-                NDArray g = cm.zeros(e.getValue().getShape(), DataType.FLOAT32);
-                masterGrads.put(e.getKey(), g);
-            }
-            working.values().forEach(p -> p.setRequiresGradient(true));
+            mixed = new MixedPrecision(model, trainable, lora, head, maskHead, options.lossScale());
+            compute = mixed.model();
+            computeHead = mixed.regionHead();
+            computeMaskHead = mixed.maskPromptHead();
         } else {
+            mixed = null;
             compute = model;
             computeHead = head;
             computeMaskHead = maskHead;
             trainable.values().forEach(p -> p.setRequiresGradient(true));
         }
         optimizer = new AdamW(model.manager(), options.weightDecay());
+        checkpoint = new TrainerCheckpoint(model, options, trainable, lora, head, maskHead, optimizer, mixed);
         LOG.debug("stage {}: {} trainable tensors", options.name(), trainable.size());
-    }
-
-    /** An fp16 copy of the linear layer {@code name} among {@code params}, recorded in {@code copies}. */
-    private static DenseLinear halfLinear(Map<String, NDArray> params, String name, Map<String, NDArray> copies,
-            NDManager manager) {
-        NDArray[] wb = new NDArray[2];
-        String[] names = {name + ".weight", name + ".bias"};
-        for (int i = 0; i < 2; i++) {
-            NDArray src = params.get(names[i]);
-            if (src != null) {
-                wb[i] = src.toType(DataType.FLOAT16, true);
-                wb[i].attach(manager);
-                copies.put(names[i], wb[i]);
-            }
-        }
-        return new DenseLinear(wb[0], wb[1]);
     }
 
     static String decoderPrefix(LlavaModel model) {
@@ -218,24 +160,40 @@ public final class Trainer implements AutoCloseable {
         throw new IllegalStateException("model has no embed_tokens weight");
     }
 
-    /** The tensors this stage trains, by checkpoint name. */
+    /**
+     * The tensors this stage trains, by checkpoint name (the fp32 masters under mixed precision).
+     *
+     * @return the live map; its arrays are updated in place
+     */
     public Map<String, NDArray> trainable() {
         return trainable;
     }
 
-    /** The fp16 working copies of the trainable tensors under mixed precision, by name; empty under fp32. */
+    /**
+     * The fp16 working copies of the trainable tensors under mixed precision.
+     *
+     * @return an unmodifiable view by name; empty under fp32
+     */
     public Map<String, NDArray> workingCopies() {
-        return java.util.Collections.unmodifiableMap(working);
+        return mixed == null ? Map.of() : mixed.workingCopies();
     }
 
-    /** The current dynamic loss scale under mixed precision; 1 under fp32. */
+    /**
+     * The current dynamic loss scale.
+     *
+     * @return the scale under mixed precision; 1 under fp32
+     */
     public double lossScale() {
-        return options.precision() == TrainingOptions.Precision.FP16_MIXED ? scaler.scale() : 1;
+        return mixed == null ? 1 : mixed.lossScale();
     }
 
-    /** Updates skipped under mixed precision because the fp16 gradients overflowed (the loss scale backed off). */
+    /**
+     * Updates skipped under mixed precision because the fp16 gradients overflowed (the loss scale backed off).
+     *
+     * @return the count; 0 under fp32
+     */
     public int overflowSteps() {
-        return overflows;
+        return mixed == null ? 0 : mixed.overflowSteps();
     }
 
     /**
@@ -243,42 +201,49 @@ public final class Trainer implements AutoCloseable {
      * caller's scope).
      */
     Map<String, NDArray> pendingGradients() {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        if (mixed()) {
-            masterGrads.forEach((k, g) -> out.put(k, g.div((float) scaler.scale())));
-        } else {
-            trainable.forEach((k, p) -> out.put(k, p.getGradient().toType(DataType.FLOAT32, true)));
+        if (mixed != null) {
+            return mixed.pendingGradients();
         }
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        trainable.forEach((k, p) -> out.put(k, p.getGradient().toType(DataType.FLOAT32, true)));
         return out;
     }
 
-    private boolean mixed() {
-        return compute != model;
-    }
-
-    /** Optimizer steps taken. */
+    /**
+     * Optimizer steps taken.
+     *
+     * @return the count, restored by {@link #resume}
+     */
     public int optimizerSteps() {
         return optimizer.steps();
     }
 
-    /** The region head, when the stage has or loaded one. */
+    /**
+     * The region head, when the stage has or loaded one.
+     *
+     * @return the head, or empty
+     */
     public Optional<RegionHead> regionHead() {
         return Optional.ofNullable(head);
     }
 
-    /** The mask-prompt head, when the stage has or loaded one. */
+    /**
+     * The mask-prompt head, when the stage has or loaded one.
+     *
+     * @return the head, or empty
+     */
     public Optional<MaskPromptHead> maskPromptHead() {
         return Optional.ofNullable(maskHead);
     }
 
     /**
      * Forward + backward of one micro-batch; every {@code accumulation} micro-batches, clips the gradients and
-     * updates the parameters.
+     * updates the parameters. A batch whose loss is not finite is skipped ({@link #skippedSteps()}).
+     *
+     * @param batch the micro-batch
+     * @return its losses, the learning rate and the optimizer steps taken so far
      */
     public StepResult step(TrainingBatch batch) {
-        if (model.decoder().packsWeightsForBatches()) {
-            throw new IllegalStateException(PACKED_WEIGHTS);
-        }
         double lr = options.schedule().at(optimizer.steps());
         double[] parts = new double[3];
         double total;
@@ -309,46 +274,38 @@ public final class Trainer implements AutoCloseable {
                 return new StepResult(optimizer.steps(), total, parts[0], parts[1], parts[2], lr,
                         batch.supervisedTokens());
             }
-            if (mixed()) {
-                gc.backward(loss.mul((float) (scaler.scale() / options.accumulation())));
+            if (mixed != null) {
+                gc.backward(mixed.scaleLoss(loss, options.accumulation()));
             } else {
                 gc.backward(loss.div(options.accumulation()));
             }
         }
-        if (mixed()) {
-            accumulateWorkingGradients();
+        if (mixed != null) {
+            mixed.accumulateGradients();
         }
         microSteps++;
         if (microSteps % options.accumulation() == 0) {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                if (mixed()) {
+                if (mixed != null) {
                     mixedUpdate(lr);
                 } else {
-                    Map<String, NDArray> grads = new LinkedHashMap<>();
-                    trainable.forEach((k, p) -> grads.put(k, p.getGradient()));
-                    if (clip(grads)) {
-                        optimizer.step(trainable, grads, lr);
-                    }
-                    for (NDArray g : grads.values()) {
-                        g.subi(g);
-                    }
+                    update(lr);
                 }
             }
         }
         return new StepResult(optimizer.steps(), total, parts[0], parts[1], parts[2], lr, batch.supervisedTokens());
     }
 
-    /** Adds the fp16 gradients of the working copies, as fp32, to the master gradients and zeroes them. */
-    private void accumulateWorkingGradients() {
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            for (Map.Entry<String, NDArray> e : working.entrySet()) {
-                NDArray g = e.getValue().getGradient();
-                masterGrads.get(e.getKey()).addi(g.toType(DataType.FLOAT32, false));
-                // a fill, not g - g: an overflowed (inf) element would stay NaN
-                g.set(new NDIndex("..."), 0);
-            }
+    /** The fp32 update: clip the autograd gradients, update the parameters, zero the gradients. */
+    private void update(double lr) {
+        Map<String, NDArray> grads = new LinkedHashMap<>();
+        trainable.forEach((k, p) -> grads.put(k, p.getGradient()));
+        if (clip(grads)) {
+            optimizer.step(trainable, grads, lr);
+        }
+        for (NDArray g : grads.values()) {
+            g.subi(g);
         }
     }
 
@@ -357,43 +314,26 @@ public final class Trainer implements AutoCloseable {
      * scale off, else clip, update the fp32 masters, copy them into the fp16 working copies and let the scale grow.
      */
     private void mixedUpdate(double lr) {
-        double scale = scaler.scale();
-        float inv = (float) (1.0 / scale);
-        boolean overflow = false;
-        for (NDArray g : masterGrads.values()) {
-            g.muli(inv);
-            if (!overflow && !Float.isFinite(g.abs().max().getFloat())) {
-                overflow = true;
-            }
-        }
-        if (overflow) {
-            overflows++;
-            scaler.update(true);
+        double scale = mixed.lossScale();
+        if (!mixed.unscaleGradients()) {
             lastSkip = "fp16 gradient overflow at loss scale " + scale + " at step " + optimizer.steps()
-                    + "; update skipped, scale now " + scaler.scale();
+                    + "; update skipped, scale now " + mixed.lossScale();
             LOG.debug(lastSkip);
-        } else {
-            if (clip(masterGrads)) {
-                optimizer.step(trainable, masterGrads, lr);
-                for (Map.Entry<String, NDArray> e : working.entrySet()) {
-                    e.getValue().set(new NDIndex("..."), trainable.get(e.getKey()));
-                }
-            }
-            scaler.update(false);
+            return;
         }
-        for (NDArray g : masterGrads.values()) {
-            g.set(new NDIndex("..."), 0);
+        boolean applied = clip(mixed.gradients());
+        if (applied) {
+            optimizer.step(trainable, mixed.gradients(), lr);
         }
+        mixed.finishUpdate(applied);
     }
 
-    /** Copies every master weight into its fp16 working copy (after the masters changed outside an update). */
-    private void refreshWorkingCopies() {
-        for (NDArray[] pair : workingToMaster) {
-            pair[0].set(new NDIndex("..."), pair[1]);
-        }
-    }
-
-    /** Loss on a batch without updating anything (for validation). */
+    /**
+     * Loss on a batch without updating anything (for validation).
+     *
+     * @param batch the batch
+     * @return the weighted total of the stage's losses
+     */
     public double loss(TrainingBatch batch) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
@@ -412,7 +352,13 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** The mask-prompt head's point loss alone on a batch (no update); NaN when the batch has no point target. */
+    /**
+     * The mask-prompt head's point loss alone on a batch (no update).
+     *
+     * @param batch the batch
+     * @return the loss; NaN when the batch has no point target
+     * @throws IllegalStateException when the trainer has no mask-prompt head
+     */
     public double pointLoss(TrainingBatch batch) {
         if (maskHead == null) {
             throw new IllegalStateException("no mask-prompt head in this stage or checkpoint");
@@ -473,68 +419,51 @@ public final class Trainer implements AutoCloseable {
         return new HeadInputs(NDArrays.concat(new NDList(rows), 0), m.create(flat, new Shape(kept.size(), width)));
     }
 
-    /** Clips the global gradient norm of {@code grads} in place; false when it is not finite. */
+    /**
+     * Clips the global gradient norm of {@code grads} in place ({@link GradientClipping}) and records what was
+     * repaired or why the update is skipped.
+     *
+     * @return false when the norm is not finite and the update must be skipped
+     */
     private boolean clip(Map<String, NDArray> grads) {
-        // per tensor: max|g| * ||g / max|g|||, combined in double, so that large but finite gradients do not
-        // overflow fp32 when squared (that would look non-finite and stall training)
-        double sq = 0;
-        int repaired = 0;
-        for (NDArray grad : grads.values()) {
-            NDArray g = grad.toType(DataType.FLOAT32, false);
-            double max = g.abs().max().getFloat();
-            if (!Double.isFinite(max)) {
-                // a few overflowed elements (inf, or NaN from inf - inf) must not freeze the whole model: they are
-                // zeroed, the rest of the gradient is kept, and the step is counted as repaired
-                grad.set(grad.isNaN().logicalOr(grad.isInfinite()), 0);
-                g = grad.toType(DataType.FLOAT32, false);
-                max = g.abs().max().getFloat();
-                repaired++;
-                if (!Double.isFinite(max)) {
-                    sq = Double.NaN;
-                    break;
-                }
-            }
-            if (max > 0) {
-                sq += max * max * g.div((float) max).square().sum().getFloat();
-            }
+        GradientClipping.Result r = GradientClipping.clip(grads, options.clipNorm());
+        if (r.repairedTensors() > 0) {
+            repaired++;
+            lastSkip = "non-finite gradient elements zeroed in " + r.repairedTensors() + " tensor(s) at step "
+                    + optimizer.steps();
         }
-        if (repaired > 0) {
-            this.repaired++;
-            lastSkip = "non-finite gradient elements zeroed in " + repaired + " tensor(s) at step " + optimizer.steps();
-        }
-        double norm = Math.sqrt(sq);
-        if (!Double.isFinite(norm)) {
-            lastSkip = "non-finite gradient in " + grads.entrySet().stream()
-                    .filter(e -> !Double.isFinite(e.getValue().toType(DataType.FLOAT32, false).abs()
-                            .max().getFloat()))
-                    .map(Map.Entry::getKey).limit(400).toList();
+        if (!r.finite()) {
+            lastSkip = "non-finite gradient in " + r.nonFinite();
             skipped++;
             LOG.warn("non-finite gradient norm at step {}; update skipped ({} so far)", optimizer.steps(), skipped);
             return false;
         }
-        if (options.clipNorm() <= 0) {
-            return true;
-        }
-        if (norm > options.clipNorm()) {
-            float factor = (float) (options.clipNorm() / (norm + 1e-6));
-            for (NDArray g : grads.values()) {
-                g.muli(factor);
-            }
-        }
         return true;
     }
 
-    /** Why the last skipped step was skipped (empty when none was). */
+    /**
+     * Why the last skipped or repaired step was skipped or repaired.
+     *
+     * @return the reason; empty when no step was
+     */
     public String lastSkipReason() {
         return lastSkip;
     }
 
-    /** Updates in which some non-finite gradient elements were zeroed (the rest applied). */
+    /**
+     * Updates in which some non-finite gradient elements were zeroed (the rest applied).
+     *
+     * @return the count
+     */
     public int repairedSteps() {
         return repaired;
     }
 
-    /** Batches or updates skipped because of a non-finite loss or gradient. */
+    /**
+     * Batches or updates skipped because of a non-finite loss or gradient.
+     *
+     * @return the count
+     */
     public int skippedSteps() {
         return skipped;
     }
@@ -544,6 +473,10 @@ public final class Trainer implements AutoCloseable {
      * {@code mergeLora}, else the base weights plus {@value #ADAPTER_FILE}), heads.safetensors (region and
      * mask-prompt heads, whichever exist), and the optimizer and trainer state for {@link #resume}. Files other than
      * these (tokenizer, unimllm.json) are the caller's.
+     *
+     * @param dir the checkpoint directory, created when missing
+     * @param mergeLora fold the adapters into the base weights (in place; they then contribute nothing)
+     * @throws java.io.UncheckedIOException when a file cannot be written
      */
     public void save(Path dir, boolean mergeLora) {
         save(dir, mergeLora, true);
@@ -552,105 +485,39 @@ public final class Trainer implements AutoCloseable {
     /**
      * As {@link #save(Path, boolean)}; without {@code optimizerState} only what inference needs is written (an
      * exported model), and optimizer/trainer state files of an earlier save are removed.
+     *
+     * @param dir the checkpoint directory, created when missing
+     * @param mergeLora fold the adapters into the base weights (in place; they then contribute nothing)
+     * @param optimizerState write the optimizer and trainer state for {@link #resume}
+     * @throws java.io.UncheckedIOException when a file cannot be written
      */
     public void save(Path dir, boolean mergeLora, boolean optimizerState) {
-        try {
-            Files.createDirectories(dir);
-            if (lora != null && mergeLora) {
-                lora.merge();
-                if (mixed()) {
-                    refreshWorkingCopies();
-                }
-            }
-            write(dir.resolve("model.safetensors"), model.parameters(), "");
-            if (lora != null && !mergeLora) {
-                write(dir.resolve(ADAPTER_FILE), lora.parameters(), "");
-            }
-            Map<String, NDArray> heads = new LinkedHashMap<>();
-            if (head != null) {
-                heads.putAll(head.parameters());
-            }
-            if (maskHead != null) {
-                heads.putAll(maskHead.parameters());
-            }
-            if (!heads.isEmpty()) {
-                write(dir.resolve(RegionHead.FILE), heads, "");
-            }
-            ConfigWriter.write(model.config(), dir);
-            if (!optimizerState) {
-                Files.deleteIfExists(dir.resolve(OPTIMIZER_FILE));
-                Files.deleteIfExists(dir.resolve(STATE_FILE));
-                return;
-            }
-            write(dir.resolve(OPTIMIZER_FILE), optimizer.state(), "");
-            ObjectNode state = new ObjectMapper().createObjectNode();
-            state.put("stage", options.name());
-            state.put("optimizer_steps", optimizer.steps());
-            state.put("micro_steps", microSteps);
-            state.put("seed", options.seed());
-            state.put("precision", options.precision().name());
-            if (mixed()) {
-                state.put("loss_scale", scaler.scale());
-                state.put("loss_scale_good_steps", scaler.goodSteps());
-                state.put("overflow_steps", overflows);
-            }
-            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve(STATE_FILE).toFile(), state);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        checkpoint.save(dir, mergeLora, optimizerState, microSteps);
     }
 
-    /** Restores optimizer moments, step counters and adapters saved by {@link #save(Path, boolean)}. */
+    /**
+     * Restores optimizer moments, step counters, adapters and (under mixed precision) the loss scale saved by
+     * {@link #save(Path, boolean)}.
+     *
+     * @param dir a checkpoint directory saved with its optimizer state
+     * @throws java.io.UncheckedIOException when a file cannot be read
+     */
     public void resume(Path dir) {
-        try {
-            var state = new ObjectMapper().readTree(dir.resolve(STATE_FILE).toFile());
-            Map<String, float[]> moments = readFloats(dir.resolve(OPTIMIZER_FILE));
-            optimizer.restore(moments, trainable, state.path("optimizer_steps").asInt());
-            microSteps = state.path("micro_steps").asInt();
-            if (lora != null && Files.isRegularFile(dir.resolve(ADAPTER_FILE))) {
-                lora.load(readFloats(dir.resolve(ADAPTER_FILE)));
-            }
-            if (mixed()) {
-                // a state saved under fp32 has no scale: start from the configured one
-                if (state.has("loss_scale")) {
-                    scaler.restore(state.path("loss_scale").asDouble(), state.path("loss_scale_good_steps").asInt());
-                    overflows = state.path("overflow_steps").asInt();
-                }
-                refreshWorkingCopies();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        microSteps = checkpoint.resume(dir);
     }
 
-    private static void write(Path file, Map<String, NDArray> tensors, String prefix) {
-        List<SafetensorsWriter.Entry> entries = new ArrayList<>();
-        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
-            float[] v = e.getValue().toType(DataType.FLOAT32, false).toFloatArray();
-            entries.add(SafetensorsWriter.Entry.f32(prefix + e.getKey(), e.getValue().getShape().getShape(), v));
-        }
-        SafetensorsWriter.write(file, entries, Map.of("format", "pt"));
-    }
-
+    /** Every tensor of an fp32 safetensors file, by name (for tests). */
     static Map<String, float[]> readFloats(Path file) {
-        Map<String, float[]> out = new HashMap<>();
-        try (SafetensorsCheckpoint c = SafetensorsCheckpoint.open(file)) {
-            for (String n : c.tensorNames()) {
-                FloatBuffer fb = c.data(n).asFloatBuffer();
-                float[] v = new float[fb.remaining()];
-                fb.get(v);
-                out.put(n, v);
-            }
-        }
-        return out;
+        return TrainerCheckpoint.readFloats(file);
     }
 
+    /** Stops gradients on the trainable tensors and frees the optimizer state and, if any, the fp16 copy. */
     @Override
     public void close() {
         trainable.values().forEach(p -> p.setRequiresGradient(false));
         optimizer.close();
-        if (mixed()) {
-            compute.close();
+        if (mixed != null) {
+            mixed.close();
         }
     }
 }

@@ -19,7 +19,17 @@ public record TrainingBatch(long[][] inputIds, int[][] labels, float[][] pixels,
     /** Ignored label value. */
     public static final int IGNORE = -100;
 
-    /** Validates that the arrays agree in batch size and length. */
+    /**
+     * Validates that the arrays agree in batch size and length.
+     *
+     * @param inputIds {@code [B][T]} token ids; each image is a run of image tokens
+     * @param labels {@code [B][T]} target ids aligned with {@code inputIds}; -100 where no loss is taken
+     * @param pixels {@code [B][C*H*W]} normalised pixel values, or null for text-only batches
+     * @param regionTargets {@code [B][4]} region-head targets, or null (rows or altogether)
+     * @param regionTokenIndex {@code [B]} task-token positions feeding the task heads, -1 for none
+     * @param pointTargets {@code [B][2]} mask-prompt-head targets, or null (rows or altogether)
+     * @throws IllegalArgumentException when the arrays disagree in batch size or a row is not padded to length
+     */
     public TrainingBatch {
         int b = inputIds.length;
         if (b == 0 || labels.length != b) {
@@ -42,23 +52,43 @@ public record TrainingBatch(long[][] inputIds, int[][] labels, float[][] pixels,
         }
     }
 
-    /** A batch without mask-prompt targets. */
+    /**
+     * A batch without mask-prompt targets.
+     *
+     * @param inputIds {@code [B][T]} token ids
+     * @param labels {@code [B][T]} target ids, -100 where no loss is taken
+     * @param pixels {@code [B][C*H*W]} pixel values, or null
+     * @param regionTargets {@code [B][4]} region-head targets, or null
+     * @param regionTokenIndex {@code [B]} task-token positions, -1 for none
+     */
     public TrainingBatch(long[][] inputIds, int[][] labels, float[][] pixels, float[][] regionTargets,
             int[] regionTokenIndex) {
         this(inputIds, labels, pixels, regionTargets, regionTokenIndex, null);
     }
 
-    /** Batch size. */
+    /**
+     * Batch size.
+     *
+     * @return the number of rows
+     */
     public int size() {
         return inputIds.length;
     }
 
-    /** Padded length. */
+    /**
+     * Padded length.
+     *
+     * @return the tokens per row
+     */
     public int length() {
         return inputIds[0].length;
     }
 
-    /** Number of positions that carry a loss (after the shift). */
+    /**
+     * Number of positions that carry a loss (after the shift).
+     *
+     * @return the supervised label count over all rows
+     */
     public int supervisedTokens() {
         int n = 0;
         for (int[] row : labels) {

@@ -11,8 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The teacher-forced forward pass of a LLaVA-style model over a {@link TrainingBatch}: image features spliced at the
- * image-token run of each row, a causal decoder pass, logits. Differentiable through DJL's PyTorch autograd.
+ * The teacher-forced forward pass of a LLaVA-style model over a {@link TrainingBatch}: image features spliced into each
+ * row by the model's own rule ({@link LlavaModel#embedPrompt}, the one generation uses), a causal decoder pass,
+ * logits. Differentiable through DJL's PyTorch autograd.
  */
 final class TrainingForward {
     private TrainingForward() {
@@ -30,9 +31,11 @@ final class TrainingForward {
             System.arraycopy(batch.inputIds()[i], 0, flat, i * t, t);
         }
         NDArray ids = manager.create(flat, new Shape(b, t));
-        NDArray embeds = model.decoder().embed(ids);
+        NDArray embeds;
         if (batch.pixels() != null) {
-            embeds = spliceImages(model, batch, embeds, manager);
+            embeds = spliceImages(model, batch, manager);
+        } else {
+            embeds = model.decoder().embed(ids);
         }
         long[] pos = new long[b * t];
         for (int i = 0; i < b; i++) {
@@ -51,7 +54,7 @@ final class TrainingForward {
         return new Output(hidden, model.decoder().logits(hidden));
     }
 
-    private static NDArray spliceImages(LlavaModel model, TrainingBatch batch, NDArray embeds, NDManager manager) {
+    private static NDArray spliceImages(LlavaModel model, TrainingBatch batch, NDManager manager) {
         var vc = model.config().vision();
         int size = vc.numChannels() * vc.imageSize() * vc.imageSize();
         float[] all = new float[batch.size() * size];
@@ -64,31 +67,19 @@ final class TrainingForward {
         }
         NDArray px = manager.create(all, new Shape(batch.size(), vc.numChannels(), vc.imageSize(), vc.imageSize()));
         NDArray features = model.encodeImages(px);
-        int n = model.config().imageSeqLength();
-        int imageToken = model.config().imageTokenIndex();
         List<NDArray> rows = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             long[] row = batch.inputIds()[i];
-            int start = -1;
+            int[] ids = new int[row.length];
             for (int j = 0; j < row.length; j++) {
-                if (row[j] == imageToken) {
-                    start = j;
-                    break;
-                }
+                ids[j] = Math.toIntExact(row[j]);
             }
-            if (start < 0 || start + n > row.length) {
-                throw new IllegalArgumentException("row " + i + " has no run of " + n + " image tokens");
+            // the rule generation uses, on ids whose image run was expanded to the image's positions
+            if (model.promptPositions(ids, 1) != row.length) {
+                throw new IllegalArgumentException("row " + i + " has no run of " + model.config().imageSeqLength()
+                        + " image tokens");
             }
-            NDArray e = embeds.get(i);
-            NDList parts = new NDList();
-            if (start > 0) {
-                parts.add(e.get(new NDIndex("0:{}", start)));
-            }
-            parts.add(features.get(i));
-            if (start + n < row.length) {
-                parts.add(e.get(new NDIndex("{}:", start + n)));
-            }
-            rows.add(NDArrays.concat(parts, 0));
+            rows.add(model.embedPrompt(ids, features.get(new NDIndex("{}:{}", i, i + 1)), manager));
         }
         return NDArrays.stack(new NDList(rows));
     }

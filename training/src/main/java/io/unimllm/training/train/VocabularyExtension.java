@@ -30,7 +30,11 @@ public final class VocabularyExtension {
     /**
      * Writes the extended checkpoint to {@code target}.
      *
+     * @param source the checkpoint directory to extend (left unchanged)
+     * @param target the directory of the extended checkpoint, created if needed
      * @param added number of new token rows
+     * @throws IllegalArgumentException when {@code added} is not positive or a tensor is not floating-point
+     * @throws UncheckedIOException when a file cannot be read or written
      */
     public static void extend(Path source, Path target, int added) {
         if (added <= 0) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import io.unimllm.core.model.DecoderPlan;
 import io.unimllm.core.model.LlavaModel;
 import io.unimllm.core.model.LoadOptions;
 import io.unimllm.training.train.TrainingOptions.LossScale;
@@ -33,7 +34,7 @@ class MixedPrecisionTest {
     }
 
     private static LlavaModel load(Path dir) {
-        return LlavaModel.load(dir, LoadOptions.builder().dtype(DataType.FLOAT32).build());
+        return LlavaModel.load(dir, LoadOptions.builder().dtype(DataType.FLOAT32).plan(DecoderPlan.training()).build());
     }
 
     private static TrainingOptions.Builder mixed(TrainingOptions.Builder b, LossScale scale) {
@@ -286,7 +287,7 @@ class MixedPrecisionTest {
     @Test
     void mixedPrecisionNeedsFp32Masters() {
         TrainingOptions options = Stages.alignment().mixedPrecision(true).build();
-        try (LlavaModel model = LlavaModel.load(base, LoadOptions.builder().dtype(DataType.FLOAT16).build())) {
+        try (LlavaModel model = LlavaModel.load(base, LoadOptions.builder().dtype(DataType.FLOAT16).plan(DecoderPlan.training()).build())) {
             assertThatThrownBy(() -> new Trainer(model, options, base)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("fp32");
         }

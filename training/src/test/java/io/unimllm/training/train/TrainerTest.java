@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import io.unimllm.core.generate.Generator;
 import io.unimllm.core.generate.Prompt;
+import io.unimllm.core.model.DecoderPlan;
 import io.unimllm.core.model.LlavaModel;
+import io.unimllm.core.model.LoadOptions;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The trainer's contract: it learns, it trains only what the stage selects, and checkpoints round-trip exactly. */
 class TrainerTest {
+    private static final LoadOptions TRAINING = LoadOptions.builder().plan(DecoderPlan.training()).build();
     private static final int IMAGE_TOKEN = 60;
     private static final int N = 4; // image tokens per image: (8/4)^2
     @TempDir
@@ -70,7 +73,7 @@ class TrainerTest {
 
     @Test
     void optimisationStepsLowerTheLossOnAFixedBatch() {
-        try (LlavaModel model = LlavaModel.load(base);
+        try (LlavaModel model = LlavaModel.load(base, TRAINING);
                 Trainer trainer = new Trainer(model, Stages.fromScratch().schedule(3e-3, 0, 50).build(), base)) {
             TrainingBatch b = batch(1);
             double before = trainer.loss(b);
@@ -84,19 +87,30 @@ class TrainerTest {
 
     @Test
     void aDecoderWithPackedWeightCopiesIsRefusedBecauseTrainingWouldLeaveThemStale() {
-        try (LlavaModel model = LlavaModel.load(base)) {
-            model.decoder().packWeightsForBatches(true);
+        try (LlavaModel model = LlavaModel.load(base, LoadOptions.builder().plan(DecoderPlan.packedForBatches())
+                .build())) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Trainer(model,
                     Stages.fromScratch().schedule(3e-3, 0, 50).build(), base))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("packWeightsForBatches");
-            model.decoder().packWeightsForBatches(false);
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("packedWeights");
+        }
+        try (LlavaModel model = LlavaModel.load(base, TRAINING)) {
             new Trainer(model, Stages.fromScratch().schedule(3e-3, 0, 50).build(), base).close();
         }
     }
 
     @Test
+    void aDecoderWithStackedProjectionsIsRefusedBecauseGradientsWouldNotReachTheProjections() {
+        // the default (inference) plan stacks the projections
+        try (LlavaModel model = LlavaModel.load(base)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Trainer(model,
+                    Stages.fromScratch().schedule(3e-3, 0, 50).build(), base))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DecoderPlan.training()");
+        }
+    }
+
+    @Test
     void alignmentStageChangesOnlyTheProjector() {
-        try (LlavaModel model = LlavaModel.load(base);
+        try (LlavaModel model = LlavaModel.load(base, TRAINING);
                 Trainer trainer = new Trainer(model, Stages.alignment().schedule(1e-2, 0, 10).build(), base)) {
             Map<String, float[]> before = snapshot(model.parameters());
             trainer.step(batch(2));
@@ -111,7 +125,7 @@ class TrainerTest {
 
     @Test
     void loraStageTrainsAdaptersHeadAndProjectorButNotTheBaseDecoder() {
-        try (LlavaModel model = LlavaModel.load(base);
+        try (LlavaModel model = LlavaModel.load(base, TRAINING);
                 Trainer trainer = new Trainer(model, Stages.multiTask(2).schedule(1e-2, 0, 10).build(), base)) {
             Map<String, float[]> before = snapshot(model.parameters());
             Map<String, float[]> adaptersBefore = snapshot(trainer.trainable());
@@ -138,7 +152,7 @@ class TrainerTest {
         Path out = tmp.resolve("saved");
         float[] expected;
         Prompt prompt = new Prompt(new int[] {1, IMAGE_TOKEN, 5, 6, 7}, List.of(batch(4).pixels()[0]));
-        try (LlavaModel model = LlavaModel.load(base);
+        try (LlavaModel model = LlavaModel.load(base, TRAINING);
                 Trainer trainer = new Trainer(model, Stages.multiTask(2).schedule(1e-2, 0, 10).build(), base)) {
             trainer.step(batch(4));
             trainer.step(batch(5));
@@ -157,7 +171,7 @@ class TrainerTest {
     @Test
     void resumedTrainingContinuesTheSameLossCurve() {
         double[] straight = new double[4];
-        try (LlavaModel model = LlavaModel.load(base);
+        try (LlavaModel model = LlavaModel.load(base, TRAINING);
                 Trainer trainer = new Trainer(model, Stages.fromScratch().schedule(3e-3, 1, 4).build(), base)) {
             for (int i = 0; i < 4; i++) {
                 straight[i] = trainer.step(batch(10 + i)).loss();
@@ -165,14 +179,14 @@ class TrainerTest {
         }
         Path mid = tmp.resolve("mid");
         double[] resumed = new double[4];
-        try (LlavaModel model = LlavaModel.load(base);
+        try (LlavaModel model = LlavaModel.load(base, TRAINING);
                 Trainer trainer = new Trainer(model, Stages.fromScratch().schedule(3e-3, 1, 4).build(), base)) {
             for (int i = 0; i < 2; i++) {
                 resumed[i] = trainer.step(batch(10 + i)).loss();
             }
             trainer.save(mid, false);
         }
-        try (LlavaModel model = LlavaModel.load(mid);
+        try (LlavaModel model = LlavaModel.load(mid, TRAINING);
                 Trainer trainer = new Trainer(model, Stages.fromScratch().schedule(3e-3, 1, 4).build(), mid)) {
             trainer.resume(mid);
             for (int i = 2; i < 4; i++) {
@@ -188,7 +202,7 @@ class TrainerTest {
     void maskPromptHeadTrainsJointlyAndLowersThePointLossOnAFixedBatch() {
         TrainingOptions options = TrainingOptions.builder("heads").train("multi_modal_projector\\..*")
                 .maskPromptHead(1.0).schedule(3e-2, 0, 50).build();
-        try (LlavaModel model = LlavaModel.load(base); Trainer trainer = new Trainer(model, options, base)) {
+        try (LlavaModel model = LlavaModel.load(base, TRAINING); Trainer trainer = new Trainer(model, options, base)) {
             TrainingBatch b = batchWithPoints(20);
             assertThat(trainer.trainable().keySet()).contains("mask_prompt_head.fc1.weight",
                     "mask_prompt_head.fc2.bias");
@@ -214,7 +228,7 @@ class TrainerTest {
         TrainingOptions regionStage = TrainingOptions.builder("region").train("multi_modal_projector\\..*")
                 .regionHead(1.0).schedule(1e-2, 0, 10).build();
         Map<String, float[]> regionSaved;
-        try (LlavaModel model = LlavaModel.load(base); Trainer trainer = new Trainer(model, regionStage, base)) {
+        try (LlavaModel model = LlavaModel.load(base, TRAINING); Trainer trainer = new Trainer(model, regionStage, base)) {
             trainer.step(batch(6));
             assertThat(trainer.maskPromptHead()).isEmpty();
             regionSaved = snapshot(trainer.regionHead().orElseThrow().parameters());
@@ -225,7 +239,7 @@ class TrainerTest {
 
         Path both = tmp.resolve("both-heads");
         Map<String, float[]> maskSaved;
-        try (LlavaModel model = LlavaModel.load(regionOnly);
+        try (LlavaModel model = LlavaModel.load(regionOnly, TRAINING);
                 Trainer trainer = new Trainer(model, Stages.fromScratch().schedule(1e-2, 0, 10).build(), regionOnly)) {
             // the region head is the saved one, the mask-prompt head is new
             Map<String, float[]> region = snapshot(trainer.regionHead().orElseThrow().parameters());
@@ -238,7 +252,7 @@ class TrainerTest {
         assertThat(Trainer.readFloats(both.resolve("heads.safetensors")).keySet())
                 .anyMatch(n -> n.startsWith("region_head.")).anyMatch(n -> n.startsWith("mask_prompt_head."));
         // a stage that trains no head still loads both and writes them back unchanged
-        try (LlavaModel model = LlavaModel.load(both);
+        try (LlavaModel model = LlavaModel.load(both, TRAINING);
                 Trainer trainer = new Trainer(model, Stages.alignment().schedule(1e-2, 0, 10).build(), both)) {
             Map<String, float[]> mask = snapshot(trainer.maskPromptHead().orElseThrow().parameters());
             maskSaved.forEach((k, v) -> assertThat(mask.get(k)).as(k).containsExactly(v));

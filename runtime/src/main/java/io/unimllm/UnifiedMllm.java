@@ -2,7 +2,6 @@ package io.unimllm;
 
 import io.unimllm.core.generate.GenerationConfig;
 import io.unimllm.core.generate.GenerationResult;
-import io.unimllm.core.generate.Generator;
 import io.unimllm.core.generate.Prompt;
 import io.unimllm.core.image.ImagePreprocessor;
 import io.unimllm.core.image.ImageProcessorConfig;
@@ -12,6 +11,8 @@ import io.unimllm.geometry.Box;
 import io.unimllm.geometry.Grounding;
 import io.unimllm.geometry.Point;
 import io.unimllm.protocol.Segment;
+import io.unimllm.protocol.FreeGrounding;
+import io.unimllm.protocol.ParseWarning;
 import io.unimllm.protocol.TaskCall;
 import io.unimllm.protocol.codec.GroundingCodec;
 import io.unimllm.protocol.parse.OutputParser;
@@ -34,7 +35,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,13 +73,16 @@ public final class UnifiedMllm implements AutoCloseable {
     private final TaskRouter router;
     private final boolean ownsRouter;
     private final ImagePreprocessor preprocessor;
-    private final Generator generator;
+    private final GenerationLoop loop;
+    /** Runs parsing, the heads' policy and the router after generation, off the generation thread. */
+    private final ExecutorService post;
+    private volatile boolean closed;
+    private final java.util.concurrent.locks.ReadWriteLock lifecycle =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
     private final MaskPromptPoints maskPromptPoints;
     private final GenerationConfig generation;
     private final boolean strict;
-    private final Set<Integer> stopTokens;
     private final List<String> buildWarnings;
-    private final Object lock = new Object();
 
     private UnifiedMllm(Builder b, ModelManifest manifest, LlavaModel model, UnimllmTokenizer tokenizer,
             boolean ownsTokenizer, TaskRouter router, boolean ownsRouter) {
@@ -88,9 +93,9 @@ public final class UnifiedMllm implements AutoCloseable {
         this.router = router;
         this.ownsRouter = ownsRouter;
         this.codec = b.codec != null ? b.codec : manifest.codec();
+        checkVocabularies(b.dir, manifest, model, tokenizer);
         int size = model.hasVision() ? model.config().vision().imageSize() : 0;
         this.preprocessor = model.hasVision() ? new ImagePreprocessor(ImageProcessorConfig.load(b.dir, size)) : null;
-        this.generator = new Generator(model);
         Set<Integer> keep = new HashSet<>();
         for (String t : manifest.tasks().tokens()) {
             tokenizer.find(t).ifPresent(keep::add);
@@ -100,12 +105,39 @@ public final class UnifiedMllm implements AutoCloseable {
         GenerationConfig defaults = GenerationConfig.builder().maxNewTokens(manifest.maxNewTokens())
                 .keepHiddenStatesOf(keep).stopTokens(stops).build();
         this.generation = b.generation == null ? defaults : defaults.overlay(b.generation);
-        stops.addAll(generation.stopTokens());
-        this.stopTokens = Set.copyOf(stops);
         this.strict = b.strict;
         this.maskPromptPoints = b.maskPromptPoints;
         this.buildWarnings = List.copyOf(router.unreachableExperts(new HashSet<>(manifest.tasks().asMap().values())));
         buildWarnings.forEach(w -> LOG.warn("{}", w));
+        this.post = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "unimllm-respond");
+            t.setDaemon(true);
+            return t;
+        });
+        this.loop = new GenerationLoop(model, b.maxBatchSize, b.maxQueued, b.maxQueueWait);
+    }
+
+    /**
+     * Fails at load, not at the first request, when the tokenizer and the model disagree: token ids the model has no
+     * embedding for, or an image placeholder the tokenizer does not know or maps to another id than config.json's.
+     */
+    private static void checkVocabularies(Path dir, ModelManifest manifest, LlavaModel model,
+            UnimllmTokenizer tokenizer) {
+        tokenizer.requireFits(model.config().text().vocabSize());
+        if (!model.hasVision()) {
+            return;
+        }
+        String image = manifest.imageToken();
+        java.util.OptionalInt id = tokenizer.find(image);
+        if (id.isEmpty()) {
+            throw new io.unimllm.protocol.ConfigException("the image token '" + image + "' (unimllm.json image_token)"
+                    + " is not in the tokenizer's vocabulary", dir.resolve(ModelManifest.FILE));
+        }
+        if (id.getAsInt() != model.config().imageTokenIndex()) {
+            throw new io.unimllm.protocol.ConfigException("the image token '" + image + "' is id " + id.getAsInt()
+                    + " in the tokenizer but config.json's image_token_index is " + model.config().imageTokenIndex(),
+                    dir.resolve("config.json"));
+        }
     }
 
     /** Creates what the builder does not supply, closing what it created when a later part fails. */
@@ -202,78 +234,278 @@ public final class UnifiedMllm implements AutoCloseable {
      * @return the answer with its task results
      */
     public Response ask(BufferedImage image, String instruction, Consumer<String> onText) {
-        Map<String, Duration> stages = new LinkedHashMap<>();
-        long t0 = System.nanoTime();
-        float[] pixels = preprocessor == null ? null : preprocessor.toPixelValues(image);
-        String promptText = manifest.template().prompt(instruction, pixels == null ? null : manifest.imageToken());
-        int[] ids = tokenizer.encode(promptText, true);
-        stages.put("preprocess", Duration.ofNanos(System.nanoTime() - t0));
-        StreamingDetokenizer detok = tokenizer.streamingDetokenizer();
-        OutputParser parser = new OutputParser(codec, manifest.tasks(), image.getWidth(), image.getHeight(),
-                ParserOptions.strict(strict));
-        int[] index = {0};
-        GenerationResult g;
-        synchronized (lock) {
-            g = generator.generate(new Prompt(ids, pixels == null ? List.of() : List.of(pixels)), generation,
-                    (row, token) -> {
-                        if (stopTokens.contains(token)) {
-                            return true; // the end-of-answer token is not part of the answer
-                        }
-                        String delta = detok.push(token);
-                        parser.feed(index[0]++, delta);
-                        if (onText != null && !delta.isEmpty()) {
-                            onText.accept(delta);
-                        }
-                        return true;
-                    });
-        }
-        String tail = detok.flush();
-        parser.feed(index[0], tail);
-        if (onText != null && !tail.isEmpty()) {
-            onText.accept(tail);
-        }
-        stages.put("vision_encode", g.timings().visionEncode());
-        stages.put("prefill", g.timings().prefill());
-        stages.put("decode", g.timings().decode());
-        long t1 = System.nanoTime();
-        ParsedOutput parsed = parser.hiddenStates(g.hiddenStates()).finish();
-        parsed = withHeads(parsed, image);
-        stages.put("parse", Duration.ofNanos(System.nanoTime() - t1));
-        long t2 = System.nanoTime();
-        List<TaskResult> results = parsed.tasks().isEmpty() ? List.of()
-                : router.route(image, instruction, parsed.tasks());
-        stages.put("route", Duration.ofNanos(System.nanoTime() - t2));
-        for (int i = 0; i < results.size(); i++) {
-            TaskResult r = results.get(i);
-            r.expert().ifPresent(name -> stages.merge("expert:" + name, r.elapsed(), Duration::plus));
-        }
-        String raw = tokenizer.decode(answerIds(g.tokens()), false);
-        LOG.debug("answer '{}' ({} tokens, {}), timings {}", raw, g.tokens().length, g.finishReason(), stages);
-        return new Response(parsed.text(), results, parsed, raw, g.tokens(), g.finishReason(), parsed.warnings(),
-                new StageTimings(stages));
-    }
-
-    private int[] answerIds(int[] tokens) {
-        return java.util.Arrays.stream(tokens).filter(t -> !stopTokens.contains(t)).toArray();
+        ResponseListener listener = onText == null ? null : e -> {
+            if (e instanceof ResponseEvent.TextDelta d) {
+                onText.accept(d.text());
+            }
+        };
+        return ask(new AskRequest(image, instruction, null, listener));
     }
 
     /**
-     * {@link #ask(BufferedImage, String)} on the common pool.
+     * Asks and waits: {@link #submit(AskRequest)} then the answer.
+     *
+     * @param request the image, instruction, settings and listener
+     * @return the answer with its task results
+     * @throws io.unimllm.protocol.UnimllmException for bad input (image, prompt, context length, strict parsing)
+     * @throws RequestRejectedException when the queue is full, the request waited too long or the runtime is closed
+     */
+    public Response ask(AskRequest request) {
+        try {
+            return submit(request).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Queues a request; concurrent requests are decoded together on the runtime's generation thread (continuous
+     * batching: a request joins the running batch at the next step and leaves it when it finishes). Cancelling the
+     * returned future stops the request's generation at the next step and frees its place in the batch.
+     *
+     * <p>The image is preprocessed and the prompt tokenized on the calling thread; bad input is reported there. Parsing,
+     * the task heads' policy and the experts run after generation on a runtime thread, so that the generation thread
+     * only generates.
+     *
+     * @param request the image, instruction, settings and listener
+     * @return the answer, when it is ready; it fails with {@link RequestRejectedException} when the request waited
+     *     longer than the queue allows or the runtime was closed before it finished
+     * @throws io.unimllm.protocol.UnimllmException for bad input found before queueing (an image the preprocessing
+     *     cannot take)
+     * @throws RequestRejectedException when the queue is full or the runtime is closed
+     */
+    public CompletableFuture<Response> submit(AskRequest request) {
+        RequestRun run;
+        CompletableFuture<GenerationResult> gen;
+        // close() waits for requests being prepared (they use the tokenizer) before it frees anything
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new RequestRejectedException(RequestRejectedException.Reason.CLOSED,
+                        "this UnifiedMllm is closed");
+            }
+            run = new RequestRun(request);
+            gen = loop.submit(run.prompt, run.settings, run::onToken);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+        CompletableFuture<Response> out = gen.thenApplyAsync(run::finish, post);
+        out.whenComplete((r, e) -> {
+            if (out.isCancelled()) {
+                gen.cancel(true);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The runtime's settings with a request's laid over them. A request that asks to ignore the end-of-sequence
+     * token and sets no stop tokens of its own also drops the runtime's default stop ids (the tokenizer's EOS ids):
+     * otherwise ignoring EOS could never take effect.
+     */
+    private GenerationConfig effectiveSettings(GenerationConfig own) {
+        if (own == null) {
+            return generation;
+        }
+        GenerationConfig s = generation.overlay(own);
+        if (own.ignoreEos() && !own.explicitSettings().contains(GenerationConfig.Setting.STOP_TOKENS)) {
+            s = s.toBuilder().stopTokens(Set.of()).build();
+        }
+        return s;
+    }
+
+    /**
+     * A warning naming the instruction's words that the tokenizer does not know, when its encoding holds the unknown
+     * token; checked word by word only then.
+     */
+    private java.util.Optional<ParseWarning> unknownWords(String instruction, int[] ids) {
+        java.util.OptionalInt unk = tokenizer.unkId();
+        if (unk.isEmpty() || java.util.Arrays.stream(ids).noneMatch(i -> i == unk.getAsInt())) {
+            return java.util.Optional.empty();
+        }
+        List<String> words = new ArrayList<>();
+        int first = -1;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\S+").matcher(instruction);
+        while (m.find()) {
+            int[] w = tokenizer.encodeLiteral(m.group(), false);
+            if (java.util.Arrays.stream(w).anyMatch(i -> i == unk.getAsInt())) {
+                words.add(m.group());
+                first = first < 0 ? m.start() : first;
+            }
+        }
+        if (words.isEmpty()) {
+            words.add("(a character sequence)");
+            first = 0;
+        }
+        return java.util.Optional.of(new ParseWarning(ParseWarning.Kind.UNKNOWN_WORDS, "the tokenizer does not know "
+                + words.stream().map(w -> "'" + w + "'").collect(java.util.stream.Collectors.joining(", "))
+                + "; the model saw its unknown token there", first, -1));
+    }
+
+    /** Frame of the groundings of a text-only request. */
+    private static final int TEXT_ONLY_FRAME = 1000;
+
+    /** One request from its preparation to its response. */
+    private final class RequestRun {
+        private final AskRequest request;
+        private final long start = System.nanoTime();
+        private final Map<String, Duration> stages = new LinkedHashMap<>();
+        private final int width;
+        private final int height;
+        private final Prompt prompt;
+        private final GenerationConfig settings;
+        private final StreamingDetokenizer detok;
+        private final OutputParser parser;
+        private final ResponseListener listener;
+        private final java.util.Optional<ParseWarning> unknownWords;
+        /** Tokens that end this request's answer (not part of its text). */
+        private final Set<Integer> ends;
+        private int tokenIndex;
+        private int tasksAnnounced;
+        private final List<Integer> groundingsAnnounced = new ArrayList<>();
+
+        RequestRun(AskRequest request) {
+            this.request = request;
+            BufferedImage image = request.image();
+            float[] pixels = image == null || preprocessor == null ? null : preprocessor.toPixelValues(image);
+            // the template's own tokens are control tokens; the user's words never are (injection-safe)
+            int[] ids = tokenizer.encode(manifest.template().promptText(request.instruction(),
+                    pixels == null ? null : manifest.imageToken()), true);
+            this.prompt = new Prompt(ids, pixels == null ? List.of() : List.of(pixels));
+            this.unknownWords = unknownWords(request.instruction(), ids);
+            this.settings = effectiveSettings(request.generation());
+            Set<Integer> ends = new HashSet<>(settings.stopTokens());
+            if (!settings.ignoreEos()) {
+                ends.addAll(model.config().text().eosTokenIds());
+            }
+            this.ends = Set.copyOf(ends);
+            this.width = image == null ? TEXT_ONLY_FRAME : image.getWidth();
+            this.height = image == null ? TEXT_ONLY_FRAME : image.getHeight();
+            this.detok = tokenizer.streamingDetokenizer();
+            this.parser = new OutputParser(codec, manifest.tasks(), width, height, ParserOptions.strict(strict));
+            this.listener = request.listener();
+            stages.put("preprocess", Duration.ofNanos(System.nanoTime() - start));
+        }
+
+        /** On the generation thread: one generated token into text, parse and events. */
+        boolean onToken(int row, int token) {
+            if (ends.contains(token)) {
+                return true; // the end-of-answer token is not part of the answer
+            }
+            text(detok.push(token));
+            return true;
+        }
+
+        private void text(String delta) {
+            List<Segment> completed = parser.feed(tokenIndex++, delta);
+            if (!delta.isEmpty()) {
+                emit(new ResponseEvent.TextDelta(delta));
+            }
+            announce(completed);
+        }
+
+        private void announce(List<Segment> segments) {
+            for (Segment s : segments) {
+                if (s instanceof TaskCall t) {
+                    int index = tasksAnnounced++;
+                    emit(new ResponseEvent.TaskParsed(index, t));
+                    t.groundings().forEach(g -> emit(new ResponseEvent.GroundingDecoded(index, g)));
+                    groundingsAnnounced.add(t.groundings().size());
+                } else if (s instanceof FreeGrounding f) {
+                    emit(new ResponseEvent.FreeGroundingDecoded(f.grounding()));
+                }
+            }
+        }
+
+        private void emit(ResponseEvent event) {
+            if (listener == null) {
+                return;
+            }
+            try {
+                listener.onEvent(event);
+            } catch (RuntimeException e) {
+                LOG.warn("a response listener failed on {}; the request goes on: {}",
+                        event.getClass().getSimpleName(), e.toString());
+            }
+        }
+
+        /** After generation, on a runtime thread: parse the rest, apply the heads' policy, route, respond. */
+        Response finish(GenerationResult g) {
+            String tail = detok.flush();
+            if (!tail.isEmpty()) {
+                text(tail);
+            }
+            stages.put("vision_encode", g.timings().visionEncode());
+            stages.put("prefill", g.timings().prefill());
+            stages.put("decode", g.timings().decode());
+            long t1 = System.nanoTime();
+            ParsedOutput parsed = parser.hiddenStates(g.hiddenStates()).finish();
+            parsed = withHeads(parsed, width, height);
+            List<TaskCall> tasks = parsed.tasks();
+            for (int i = 0; i < tasks.size(); i++) {
+                TaskCall t = tasks.get(i);
+                if (i >= tasksAnnounced) {
+                    emit(new ResponseEvent.TaskParsed(i, t));
+                    for (Grounding gr : t.groundings()) {
+                        emit(new ResponseEvent.GroundingDecoded(i, gr));
+                    }
+                } else {
+                    // groundings the heads added after the task was announced
+                    for (Grounding gr : t.groundings().subList(groundingsAnnounced.get(i), t.groundings().size())) {
+                        emit(new ResponseEvent.GroundingDecoded(i, gr));
+                    }
+                }
+            }
+            stages.put("parse", Duration.ofNanos(System.nanoTime() - t1));
+            long t2 = System.nanoTime();
+            List<TaskResult> results = tasks.isEmpty() ? List.of()
+                    : router.route(request.image(), request.instruction(), tasks);
+            stages.put("route", Duration.ofNanos(System.nanoTime() - t2));
+            for (int i = 0; i < results.size(); i++) {
+                TaskResult r = results.get(i);
+                r.expert().ifPresent(name -> stages.merge("expert:" + name, r.elapsed(), Duration::plus));
+                emit(new ResponseEvent.TaskFinished(i, r));
+            }
+            String raw = tokenizer.decode(answerIds(g.tokens()), false);
+            LOG.debug("answer '{}' ({} tokens, {}), timings {}", raw, g.tokens().length, g.finishReason(), stages);
+            List<ParseWarning> warnings = new ArrayList<>();
+            unknownWords.ifPresent(warnings::add);
+            warnings.addAll(parsed.warnings());
+            Response response = new Response(parsed.text(), results, parsed, raw, g.tokens(), g.finishReason(),
+                    warnings, new StageTimings(stages));
+            emit(new ResponseEvent.Done(g.finishReason(), response));
+            return response;
+        }
+
+        private int[] answerIds(int[] tokens) {
+            return java.util.Arrays.stream(tokens).filter(t -> !ends.contains(t)).toArray();
+        }
+    }
+
+    /**
+     * {@link #ask(BufferedImage, String)} without waiting: {@link #submit(AskRequest)}.
      *
      * @param image the image
      * @param instruction what to do or what to answer
-     * @return the answer, when it is ready
+     * @return the answer, when it is ready (cancel it to stop the request)
      */
     public CompletableFuture<Response> askAsync(BufferedImage image, String instruction) {
-        return askAsync(image, instruction, ForkJoinPool.commonPool());
+        return submit(AskRequest.of(image, instruction));
     }
 
     /**
-     * {@link #ask(BufferedImage, String)} on the given executor.
+     * {@link #ask(BufferedImage, String)} on the given executor: the request still generates on the runtime's
+     * generation thread, batched with the others; the executor's thread waits for it.
      *
      * @param image the image
      * @param instruction what to do or what to answer
-     * @param executor where the request runs
+     * @param executor where the waiting runs
      * @return the answer, when it is ready
      */
     public CompletableFuture<Response> askAsync(BufferedImage image, String instruction, Executor executor) {
@@ -293,7 +525,7 @@ public final class UnifiedMllm implements AutoCloseable {
      * checkpoint has that head and the {@link MaskPromptPoints} policy allows), after its box, so a box-and-point
      * segmenter is prompted with both.
      */
-    private ParsedOutput withHeads(ParsedOutput parsed, BufferedImage image) {
+    private ParsedOutput withHeads(ParsedOutput parsed, int width, int height) {
         boolean region = hasRegionHead();
         boolean mask = hasMaskPromptHead();
         if (!region && !mask) {
@@ -306,8 +538,7 @@ public final class UnifiedMllm implements AutoCloseable {
                 float[] hidden = t.hiddenState().get();
                 List<Grounding> groundings = new ArrayList<>(t.groundings());
                 if (region && groundings.isEmpty()) {
-                    groundings.add(Grounding.of(headBox(hidden, image.getWidth(), image.getHeight()),
-                            REGION_HEAD_LABEL));
+                    groundings.add(Grounding.of(headBox(hidden, width, height), REGION_HEAD_LABEL));
                 }
                 boolean point = switch (maskPromptPoints) {
                     case ALWAYS -> true;
@@ -315,8 +546,7 @@ public final class UnifiedMllm implements AutoCloseable {
                     case NEVER -> false;
                 };
                 if (mask && point && SEGMENT.equals(t.taskType())) {
-                    groundings.add(Grounding.of(headPoint(hidden, image.getWidth(), image.getHeight()),
-                            MASK_PROMPT_HEAD_LABEL));
+                    groundings.add(Grounding.of(headPoint(hidden, width, height), MASK_PROMPT_HEAD_LABEL));
                 }
                 if (groundings.size() != t.groundings().size()) {
                     segments.add(new TaskCall(t.taskType(), t.arguments(), groundings, t.hiddenState(),
@@ -340,10 +570,7 @@ public final class UnifiedMllm implements AutoCloseable {
      * @throws IllegalStateException when the checkpoint has no region head
      */
     public Box headBox(float[] hidden, int width, int height) {
-        double[] b;
-        synchronized (lock) {
-            b = model.heads().regionBox(hidden);
-        }
+        double[] b = loop.call(() -> model.heads().regionBox(hidden));
         return new Box(b[0] * width, b[1] * height, b[2] * width, b[3] * height);
     }
 
@@ -357,10 +584,7 @@ public final class UnifiedMllm implements AutoCloseable {
      * @throws IllegalStateException when the checkpoint has no mask-prompt head
      */
     public Point headPoint(float[] hidden, int width, int height) {
-        double[] p;
-        synchronized (lock) {
-            p = model.heads().maskPromptPoint(hidden);
-        }
+        double[] p = loop.call(() -> model.heads().maskPromptPoint(hidden));
         return new Point(p[0] * width, p[1] * height);
     }
 
@@ -438,9 +662,33 @@ public final class UnifiedMllm implements AutoCloseable {
         return manifest;
     }
 
-    /** Closes what the runtime created: the router it built (and its experts), the tokenizer it loaded, the model. */
+    /**
+     * Stops admission (later calls throw {@link RequestRejectedException} with reason CLOSED), fails the queued
+     * requests and cancels the running ones (their futures fail with reason CLOSED), waits until the generation
+     * thread has stopped, then closes what the runtime created: the router it built (and its experts), the tokenizer
+     * it loaded, the model. Safe to call from any thread while other threads are inside {@code ask}, and more than
+     * once.
+     */
     @Override
     public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+        loop.close();
+        post.shutdown();
+        try {
+            if (!post.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("responses still being prepared 30 s after close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (ownsRouter) {
             router.close();
         }
@@ -465,6 +713,9 @@ public final class UnifiedMllm implements AutoCloseable {
         private GenerationConfig generation;
         private boolean strict;
         private MaskPromptPoints maskPromptPoints = MaskPromptPoints.WHEN_NO_REGION;
+        private int maxBatchSize = 8;
+        private int maxQueued = 256;
+        private Duration maxQueueWait;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -595,6 +846,53 @@ public final class UnifiedMllm implements AutoCloseable {
          */
         public Builder maskPromptPoints(MaskPromptPoints policy) {
             this.maskPromptPoints = java.util.Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * The most requests decoded together in one batch.
+         *
+         * @param rows the batch size limit (default 8)
+         * @return this builder
+         * @throws IllegalArgumentException when {@code rows < 1}
+         */
+        public Builder maxBatchSize(int rows) {
+            if (rows < 1) {
+                throw new IllegalArgumentException("maxBatchSize must be >= 1, got " + rows);
+            }
+            this.maxBatchSize = rows;
+            return this;
+        }
+
+        /**
+         * The most requests waiting for a place in the batch; one more is rejected at once with
+         * {@link RequestRejectedException.Reason#QUEUE_FULL}.
+         *
+         * @param requests the queue limit (default 256)
+         * @return this builder
+         * @throws IllegalArgumentException when {@code requests < 0}
+         */
+        public Builder maxQueued(int requests) {
+            if (requests < 0) {
+                throw new IllegalArgumentException("maxQueued must be >= 0, got " + requests);
+            }
+            this.maxQueued = requests;
+            return this;
+        }
+
+        /**
+         * The longest a request may wait in the queue; one that waited longer fails with
+         * {@link RequestRejectedException.Reason#QUEUE_TIMEOUT} when its turn comes.
+         *
+         * @param wait the limit (default none)
+         * @return this builder
+         * @throws IllegalArgumentException when {@code wait} is not positive
+         */
+        public Builder maxQueueWait(Duration wait) {
+            if (wait.isNegative() || wait.isZero()) {
+                throw new IllegalArgumentException("maxQueueWait must be positive, got " + wait);
+            }
+            this.maxQueueWait = wait;
             return this;
         }
 

@@ -8,11 +8,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -76,6 +78,48 @@ public final class Fixtures {
             }
         }
         SafetensorsWriter.write(target, entries, Map.of("format", "pt"));
+    }
+
+    /**
+     * Rewrites {@code dir/model.safetensors} after {@code edit} changed its list of tensors (replace, add or remove
+     * entries; each entry's data is a copy, out of the mapping).
+     */
+    public static void editWeights(Path dir, Consumer<List<SafetensorsWriter.Entry>> edit) {
+        Path file = dir.resolve(SafetensorsCheckpoint.SINGLE_FILE);
+        List<SafetensorsWriter.Entry> entries = new ArrayList<>();
+        try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(file)) {
+            for (String name : ckpt.tensorNames()) {
+                ByteBuffer src = ckpt.data(name);
+                ByteBuffer copy = ByteBuffer.allocate(src.remaining());
+                copy.put(src).flip();
+                entries.add(new SafetensorsWriter.Entry(name, ckpt.info(name).dtype(), ckpt.info(name).shape(), copy));
+            }
+        }
+        edit.accept(entries);
+        SafetensorsWriter.write(file, entries, Map.of("format", "pt"));
+    }
+
+    /** Sets rows {@code rows} (all when empty) of the F32 tensor {@code name} of {@code dir} to {@code value}. */
+    public static void fillWeight(Path dir, String name, float value, int... rows) {
+        editWeights(dir, entries -> {
+            for (int i = 0; i < entries.size(); i++) {
+                SafetensorsWriter.Entry e = entries.get(i);
+                if (e.name().equals(name)) {
+                    float[] v = new float[(int) (e.data().remaining() / Float.BYTES)];
+                    e.data().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+                    int width = v.length / (int) e.shape()[0];
+                    if (rows.length == 0) {
+                        Arrays.fill(v, value);
+                    }
+                    for (int r : rows) {
+                        Arrays.fill(v, r * width, (r + 1) * width, value);
+                    }
+                    entries.set(i, SafetensorsWriter.Entry.f32(name, e.shape(), v));
+                    return;
+                }
+            }
+            throw new IllegalArgumentException("no tensor " + name + " in " + dir);
+        });
     }
 
     /** Reads {@code dir/config.json}, lets {@code edit} change it and writes it back. */

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.function.IntConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /** Evaluates a shapes-world checkpoint and prints the metrics table. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
@@ -32,19 +33,27 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--train-phrasings", description = "use training phrasings instead of the held-out ones")
     boolean trainPhrasings;
 
+    @ParentCommand
+    Main main;
+
     @Override
     public Integer call() {
-        try (UnifiedMllm mllm = UnifiedMllm.builder(model).loadOptions(Progress.loading()).build()) {
-            System.err.println();
+        boolean bars = main.progress();
+        try (UnifiedMllm mllm = UnifiedMllm.builder(model).loadOptions(Progress.loading(bars).build()).build()) {
+            if (bars) {
+                System.err.println();
+            }
             int total = data != null && samples <= 0 ? JsonlDatasetReader.readAll(data).size() : samples;
             IntConsumer progress = i -> {
-                if (i % 10 == 0 || i == total) {
+                if (bars && (i % 10 == 0 || i == total)) {
                     System.err.printf("\r%s %d/%d", Progress.bar(i, total), i, total);
                 }
             };
             EvaluationReport r = data != null ? ShapesEvaluation.run(mllm, data, total, progress)
                     : ShapesEvaluation.run(mllm, !trainPhrasings, samples, seed, progress);
-            System.err.println();
+            if (bars) {
+                System.err.println();
+            }
             System.out.print(r.markdown());
         }
         return 0;

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Trains the small shapes-world MLLM the repository ships (see docs/training.md). */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -54,12 +57,27 @@ public final class TrainCommand implements Callable<Integer> {
             + "filler word (\"now\", \"kindly\", \"for me\", ...) at its start or end (default ${DEFAULT-VALUE})")
     double fillers;
 
-    @Option(names = "--resume", description = "continue from the checkpoint in --out instead of a fresh initialisation")
+    @Option(names = "--resume", description = "continue from the checkpoint in --out instead of a fresh "
+            + "initialisation (rewrites it: needs --overwrite)")
     boolean resume;
+
+    @Option(names = "--overwrite", description = "allow writing into a directory that already holds a model (such as "
+            + "the shipped models/shapes-tiny); without it, train refuses")
+    boolean overwrite;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
-        TrainingOptions.Precision p = TrainingOptions.Precision.parse(precision);
+        refuseToOverwrite();
+        TrainingOptions.Precision p;
+        try {
+            p = TrainingOptions.Precision.parse(precision);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--precision': "
+                    + e.getMessage());
+        }
         if (!resume || !Files.isRegularFile(out.resolve("model.safetensors"))) {
             ShapesRecipe.initialise(out, seed, embeddingStd);
             System.out.println("initialised " + out);
@@ -72,5 +90,16 @@ public final class TrainCommand implements Callable<Integer> {
         System.out.printf("done in %s, validation loss %.4f, checkpoint %s%n",
                 Duration.ofNanos(System.nanoTime() - start).withNanos(0), val, out);
         return 0;
+    }
+
+    /** A directory with weights in it is someone's model (by default, the one the repository ships). */
+    private void refuseToOverwrite() {
+        for (String weights : new String[] {"model.safetensors", "model.safetensors.index.json"}) {
+            if (!overwrite && Files.exists(out.resolve(weights))) {
+                throw new ParameterException(spec.commandLine(), out + " already holds a model (" + weights + "): "
+                        + (resume ? "--resume trains it further in place" : "training would replace it")
+                        + "; add --overwrite to do so, or choose another --out directory");
+            }
+        }
     }
 }

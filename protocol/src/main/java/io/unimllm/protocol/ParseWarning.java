@@ -33,7 +33,18 @@ public record ParseWarning(Kind kind, String message, int charIndex, int tokenIn
         /** A grounding with an unexpected character inside it: dropped up to that character. */
         MALFORMED_GROUNDING,
         /** The output ended in the middle of a special token (generation hit its length limit): dropped. */
-        TRUNCATED_TOKEN
+        TRUNCATED_TOKEN,
+        /**
+         * Syntax the dialect does not allow but whose meaning is clear (a JSON label with an unescaped quote, a
+         * missing comma between JSON objects, single-quoted strings): read anyway (repair).
+         */
+        REPAIRED_SYNTAX,
+        /**
+         * About the prompt, not the output: words of the user's instruction that the tokenizer does not know (they
+         * reached the model as its unknown token, which training may never have shown it); the answer may be wrong.
+         * The character index is the first such word's in the instruction.
+         */
+        UNKNOWN_WORDS
     }
 
     /**

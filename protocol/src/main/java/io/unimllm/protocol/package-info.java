@@ -7,7 +7,8 @@
  *
  * <p>{@link io.unimllm.protocol.UnimllmException} is the supertype of every error unimllm reports about its inputs,
  * in every module; {@link io.unimllm.protocol.ConfigException} covers configuration files. The parser lives in
- * {@link io.unimllm.protocol.parse}, the grounding dialects in {@link io.unimllm.protocol.codec}, the geometry they
- * decode to in {@link io.unimllm.geometry}. Grammar and examples: docs/protocol.md.
+ * {@link io.unimllm.protocol.parse}, the grounding dialects in {@link io.unimllm.protocol.codec}, the model families'
+ * profiles (dialect, coordinate frame, special tokens, template) in {@link io.unimllm.protocol.profile}, the geometry
+ * they decode to in {@link io.unimllm.geometry}. Grammar and examples: docs/protocol.md.
  */
 package io.unimllm.protocol;

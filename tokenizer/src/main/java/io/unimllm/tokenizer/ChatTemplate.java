@@ -6,29 +6,33 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Renders a conversation into the prompt text a model was trained on. The result is plain text in which
- * special tokens appear as their strings ({@code "<image>"}, {@code "</s>"}, {@code "<|im_start|>"});
- * {@link UnimllmTokenizer#encode(String, boolean)} turns each of them into one id.
+ * Renders a conversation into the prompt a model was trained on. {@link #renderPrompt(List, boolean)} gives a
+ * {@link PromptText} in which only the template's own syntax ({@code "</s>"}, {@code "<|im_start|>"}, the image
+ * placeholders of {@link ChatTurn#images()}) is markup, and every turn's content, the system prompt included, is
+ * literal text: a user who types {@code "<image>"}, {@code "</s> USER: ..."} or {@code "<task_det><box>"} gets
+ * those characters encoded as ordinary text by {@link UnimllmTokenizer#encode(PromptText, boolean)}, never as
+ * control tokens. {@link #render(List, boolean)} gives the same prompt as one string, for display.
  *
- * <p>Formats ({@code ␣} is one space, {@code \n} a newline):
+ * <p>Formats ({@code ␣} is one space, {@code \n} a newline, {@code IMG} the turn's image placeholders, each
+ * followed by {@code \n}):
  * <ul>
  *   <li>{@link LlavaV1} (LLaVA-1.5 / Vicuna v1, FastChat {@code conv_vicuna_v1}, separator style TWO):
- *       {@code SYSTEM + "␣" + "USER:␣" + u1 + "␣" + "ASSISTANT:␣" + a1 + "</s>" + "USER:␣" + u2 + "␣" + "ASSISTANT:"}.
- *       The default system prompt is {@link LlavaV1#DEFAULT_SYSTEM}; a leading {@code SYSTEM} turn replaces
- *       it. An image question is written {@code "<image>\n" + instruction} (see
- *       {@link ChatTurn#userWithImage(String)}), giving {@code "...␣USER:␣<image>\nWhat is this?␣ASSISTANT:"}.
- *       Encode with BOS.</li>
+ *       {@code SYSTEM + "␣" + "USER:␣" + IMG + u1 + "␣" + "ASSISTANT:␣" + a1 + "</s>" + "USER:␣" + u2 + "␣"
+ *       + "ASSISTANT:"}. The default system prompt is {@link LlavaV1#DEFAULT_SYSTEM}; a leading {@code SYSTEM}
+ *       turn replaces it. An image question ({@link ChatTurn#userWithImage(String)}) gives
+ *       {@code "...␣USER:␣<image>\nWhat is this?␣ASSISTANT:"}. Encode with BOS.</li>
  *   <li>{@link LlavaPlain} (small LLaVA models trained from scratch): no system prompt, the image first:
- *       {@code "<image>\nUSER:␣" + u1 + "␣ASSISTANT:␣" + a1 + "</s>" + "␣USER:␣" + u2 + "␣ASSISTANT:"}.</li>
+ *       {@code IMG + "USER:␣" + u1 + "␣ASSISTANT:␣" + a1 + "</s>" + "␣USER:␣" + u2 + "␣ASSISTANT:"}.</li>
  *   <li>{@link Llama2} (Llama-2-chat, also Mistral-instruct v0.1):
- *       {@code "<s>[INST]␣" + u1 + "␣[/INST]" + "␣" + a1 + "␣</s>" + "<s>[INST]␣" + u2 + "␣[/INST]"}; a
+ *       {@code "<s>[INST]␣" + IMG + u1 + "␣[/INST]" + "␣" + a1 + "␣</s>" + "<s>[INST]␣" + u2 + "␣[/INST]"}; a
  *       leading system turn is folded into the first user message as
- *       {@code "<<SYS>>\n" + system + "\n<</SYS>>\n\n" + u1}. Message contents are stripped of surrounding
- *       whitespace, as in the Hugging Face template. The text already holds BOS: encode without BOS.</li>
- *   <li>{@link ChatMl} (Qwen, ChatML): {@code "<|im_start|>" + role + "\n" + content + "<|im_end|>\n"} per
+ *       {@code "<<SYS>>\n" + system + "\n<</SYS>>\n\n"} before its images and text. Message contents are
+ *       stripped of surrounding whitespace, as in the Hugging Face template. The text already holds BOS: encode
+ *       without BOS.</li>
+ *   <li>{@link ChatMl} (Qwen, ChatML): {@code "<|im_start|>" + role + "\n" + IMG + content + "<|im_end|>\n"} per
  *       turn, roles {@code system}, {@code user}, {@code assistant}; the generation prompt is
  *       {@code "<|im_start|>assistant\n"}. No default system prompt; encode without BOS.</li>
- *   <li>{@link Plain}: each turn's content followed by {@code "\n"}, roles not written; the generation
+ *   <li>{@link Plain}: each turn's images and content followed by {@code "\n"}, roles not written; the generation
  *       prompt adds nothing. For base models and tests.</li>
  * </ul>
  * In every format, {@code addGenerationPrompt} makes the text end where the assistant's answer starts;
@@ -41,14 +45,29 @@ public sealed interface ChatTemplate permits ChatTemplate.LlavaV1, ChatTemplate.
     String IMAGE_TOKEN = "<image>";
 
     /**
-     * Renders a conversation in this format.
+     * Renders a conversation in this format, the template's syntax as markup and every turn's content as literal
+     * text.
+     *
+     * @param turns the conversation, optionally starting with one system turn
+     * @param addGenerationPrompt whether to end with the cue for the assistant's next answer
+     * @return the prompt, to encode with {@link UnimllmTokenizer#encode(PromptText, boolean)}
+     * @throws IllegalArgumentException if the turns are empty or their order is not valid for the format
+     */
+    PromptText renderPrompt(List<ChatTurn> turns, boolean addGenerationPrompt);
+
+    /**
+     * Renders a conversation as one string: {@link #renderPrompt(List, boolean)}'s text, for display and logging.
+     * Encoding this string with {@link UnimllmTokenizer#encode(String, boolean)} would read special-token strings
+     * in the turns' contents as control tokens; encode the {@link PromptText} instead.
      *
      * @param turns the conversation, optionally starting with one system turn
      * @param addGenerationPrompt whether to end with the cue for the assistant's next answer
      * @return the prompt text
      * @throws IllegalArgumentException if the turns are empty or their order is not valid for the format
      */
-    String render(List<ChatTurn> turns, boolean addGenerationPrompt);
+    default String render(List<ChatTurn> turns, boolean addGenerationPrompt) {
+        return renderPrompt(turns, addGenerationPrompt).text();
+    }
 
     /**
      * The name of this format.
@@ -65,15 +84,30 @@ public sealed interface ChatTemplate permits ChatTemplate.LlavaV1, ChatTemplate.
     boolean rendersBos();
 
     /**
-     * A single-turn prompt ending where the assistant's answer starts.
+     * A single-turn prompt ending where the assistant's answer starts, the instruction literal.
      *
      * @param instruction the user's words
      * @param imageToken the image placeholder to put before them, or null for a text-only prompt
-     * @return the prompt text, as {@link #render(List, boolean)} gives it for one user turn
+     * @return the prompt, as {@link #renderPrompt(List, boolean)} gives it for one user turn
+     * @throws IllegalArgumentException if {@code imageToken} is empty
+     */
+    default PromptText promptText(String instruction, String imageToken) {
+        ChatTurn turn = imageToken == null ? ChatTurn.user(instruction) : ChatTurn.userWithImage(imageToken,
+                instruction);
+        return renderPrompt(List.of(turn), true);
+    }
+
+    /**
+     * A single-turn prompt as one string: {@link #promptText(String, String)}'s text, for display and logging
+     * (see {@link #render(List, boolean)} on encoding it).
+     *
+     * @param instruction the user's words
+     * @param imageToken the image placeholder to put before them, or null for a text-only prompt
+     * @return the prompt text
+     * @throws IllegalArgumentException if {@code imageToken} is empty
      */
     default String prompt(String instruction, String imageToken) {
-        String content = imageToken == null ? instruction : imageToken + "\n" + instruction;
-        return render(List.of(ChatTurn.user(content)), true);
+        return promptText(instruction, imageToken).text();
     }
 
     /**
@@ -145,20 +179,21 @@ public sealed interface ChatTemplate permits ChatTemplate.LlavaV1, ChatTemplate.
         }
 
         @Override
-        public String render(List<ChatTurn> turns, boolean addGenerationPrompt) {
+        public PromptText renderPrompt(List<ChatTurn> turns, boolean addGenerationPrompt) {
             List<ChatTurn> body = Turns.body(turns, name());
-            StringBuilder sb = new StringBuilder(Turns.system(turns).orElse(systemPrompt)).append(' ');
+            PromptText.Builder p = PromptText.builder().literal(Turns.system(turns).orElse(systemPrompt)).markup(" ");
             for (ChatTurn t : body) {
                 switch (t.role()) {
-                    case USER -> sb.append("USER: ").append(t.content()).append(' ');
-                    case ASSISTANT -> sb.append("ASSISTANT: ").append(t.content()).append("</s>");
+                    case USER -> Turns.images(p.markup("USER: "), t).literal(t.content()).markup(" ");
+                    case ASSISTANT -> p.markup("ASSISTANT: ").literal(t.content()).markup("</s>");
                     case SYSTEM -> throw Turns.misplacedSystem(name());
+                    default -> throw new IllegalStateException();
                 }
             }
             if (addGenerationPrompt && Turns.last(body) != ChatTurn.Role.ASSISTANT) {
-                sb.append("ASSISTANT:");
+                p.markup("ASSISTANT:");
             }
-            return sb.toString();
+            return p.build();
         }
 
         @Override
@@ -175,10 +210,10 @@ public sealed interface ChatTemplate permits ChatTemplate.LlavaV1, ChatTemplate.
     /** Llama-2-chat / Mistral {@code [INST]} format (see {@link ChatTemplate}). */
     record Llama2() implements ChatTemplate {
         @Override
-        public String render(List<ChatTurn> turns, boolean addGenerationPrompt) {
+        public PromptText renderPrompt(List<ChatTurn> turns, boolean addGenerationPrompt) {
             List<ChatTurn> body = Turns.body(turns, name());
             String system = Turns.system(turns).orElse(null);
-            StringBuilder sb = new StringBuilder();
+            PromptText.Builder p = PromptText.builder();
             ChatTurn.Role expected = ChatTurn.Role.USER;
             boolean first = true;
             for (ChatTurn t : body) {
@@ -187,19 +222,19 @@ public sealed interface ChatTemplate permits ChatTemplate.LlavaV1, ChatTemplate.
                             + "starting with user; got " + t.role() + " where " + expected + " was expected");
                 }
                 if (t.role() == ChatTurn.Role.USER) {
-                    String content = t.content().strip();
+                    p.markup("<s>[INST] ");
                     if (first && system != null) {
-                        content = "<<SYS>>\n" + system.strip() + "\n<</SYS>>\n\n" + content;
+                        p.markup("<<SYS>>\n").literal(system.strip()).markup("\n<</SYS>>\n\n");
                     }
-                    sb.append("<s>[INST] ").append(content).append(" [/INST]");
+                    Turns.images(p, t).literal(t.content().strip()).markup(" [/INST]");
                     expected = ChatTurn.Role.ASSISTANT;
                 } else {
-                    sb.append(' ').append(t.content().strip()).append(" </s>");
+                    p.markup(" ").literal(t.content().strip()).markup(" </s>");
                     expected = ChatTurn.Role.USER;
                 }
                 first = false;
             }
-            return sb.toString();
+            return p.build();
         }
 
         @Override
@@ -216,18 +251,18 @@ public sealed interface ChatTemplate permits ChatTemplate.LlavaV1, ChatTemplate.
     /** ChatML format used by Qwen (see {@link ChatTemplate}). */
     record ChatMl() implements ChatTemplate {
         @Override
-        public String render(List<ChatTurn> turns, boolean addGenerationPrompt) {
+        public PromptText renderPrompt(List<ChatTurn> turns, boolean addGenerationPrompt) {
             List<ChatTurn> body = Turns.body(turns, name());
-            StringBuilder sb = new StringBuilder();
-            Turns.system(turns).ifPresent(s -> sb.append("<|im_start|>system\n").append(s).append("<|im_end|>\n"));
+            PromptText.Builder p = PromptText.builder();
+            Turns.system(turns).ifPresent(s -> p.markup("<|im_start|>system\n").literal(s).markup("<|im_end|>\n"));
             for (ChatTurn t : body) {
-                sb.append("<|im_start|>").append(t.role().name().toLowerCase(Locale.ROOT)).append('\n')
-                        .append(t.content()).append("<|im_end|>\n");
+                p.markup("<|im_start|>" + t.role().name().toLowerCase(Locale.ROOT) + "\n");
+                Turns.images(p, t).literal(t.content()).markup("<|im_end|>\n");
             }
             if (addGenerationPrompt && Turns.last(body) != ChatTurn.Role.ASSISTANT) {
-                sb.append("<|im_start|>assistant\n");
+                p.markup("<|im_start|>assistant\n");
             }
-            return sb.toString();
+            return p.build();
         }
 
         @Override
@@ -247,31 +282,28 @@ public sealed interface ChatTemplate permits ChatTemplate.LlavaV1, ChatTemplate.
      */
     record LlavaPlain() implements ChatTemplate {
         @Override
-        public String render(List<ChatTurn> turns, boolean addGenerationPrompt) {
+        public PromptText renderPrompt(List<ChatTurn> turns, boolean addGenerationPrompt) {
             List<ChatTurn> body = Turns.body(turns, name());
-            StringBuilder sb = new StringBuilder();
+            PromptText.Builder p = PromptText.builder();
+            boolean started = false;
             for (ChatTurn t : body) {
                 switch (t.role()) {
                     case USER -> {
-                        String c = t.content();
-                        if (sb.length() > 0) {
-                            sb.append(' ');
+                        if (started) {
+                            p.markup(" ");
                         }
-                        if (c.startsWith(IMAGE_TOKEN + "\n")) {
-                            sb.append(IMAGE_TOKEN).append('\n');
-                            c = c.substring(IMAGE_TOKEN.length() + 1);
-                        }
-                        sb.append("USER: ").append(c);
+                        Turns.images(p, t).markup("USER: ").literal(t.content());
                     }
-                    case ASSISTANT -> sb.append(" ASSISTANT: ").append(t.content()).append("</s>");
+                    case ASSISTANT -> p.markup(" ASSISTANT: ").literal(t.content()).markup("</s>");
                     case SYSTEM -> throw Turns.misplacedSystem(name());
                     default -> throw new IllegalStateException();
                 }
+                started = true;
             }
-            if (addGenerationPrompt && !body.isEmpty() && body.get(body.size() - 1).role() == ChatTurn.Role.USER) {
-                sb.append(" ASSISTANT:");
+            if (addGenerationPrompt && Turns.last(body) == ChatTurn.Role.USER) {
+                p.markup(" ASSISTANT:");
             }
-            return sb.toString();
+            return p.build();
         }
 
         @Override
@@ -288,13 +320,13 @@ public sealed interface ChatTemplate permits ChatTemplate.LlavaV1, ChatTemplate.
     /** Plain format: contents one per line, no roles (see {@link ChatTemplate}). */
     record Plain() implements ChatTemplate {
         @Override
-        public String render(List<ChatTurn> turns, boolean addGenerationPrompt) {
+        public PromptText renderPrompt(List<ChatTurn> turns, boolean addGenerationPrompt) {
             Turns.body(turns, name());
-            StringBuilder sb = new StringBuilder();
+            PromptText.Builder p = PromptText.builder();
             for (ChatTurn t : turns) {
-                sb.append(t.content()).append('\n');
+                Turns.images(p, t).literal(t.content()).markup("\n");
             }
-            return sb.toString();
+            return p.build();
         }
 
         @Override

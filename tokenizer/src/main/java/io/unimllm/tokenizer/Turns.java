@@ -32,6 +32,14 @@ final class Turns {
         return body.isEmpty() ? null : body.get(body.size() - 1).role();
     }
 
+    /** Appends the turn's image placeholders as markup, each followed by a newline, and returns the builder. */
+    static PromptText.Builder images(PromptText.Builder prompt, ChatTurn turn) {
+        for (String image : turn.images()) {
+            prompt.markup(image + "\n");
+        }
+        return prompt;
+    }
+
     static IllegalArgumentException misplacedSystem(String template) {
         return new IllegalArgumentException(template + " template: a system turn is only allowed first");
     }

@@ -40,10 +40,30 @@ import java.util.OptionalInt;
  * Hugging Face's: with the "legacy" Llama/SentencePiece normaliser every piece gets the {@code "▁"} prefix
  * again ({@code "<image>\nUSER"} encodes as {@code <image>, "▁", "<0x0A>"} followed by the pieces of
  * {@code "USER"}), the tokenisation LLaVA was trained with; with a Metaspace pre-tokeniser whose
- * {@code prepend_scheme} is {@code "first"} only the very first piece gets it. Note that the tokenizer's own
- * special strings ({@code "<s>"}, {@code "</s>"}, {@code "<|im_end|>"}) in the text are encoded as their
- * control ids too, as in Hugging Face; callers who embed untrusted text in a prompt should sanitise it first.
+ * {@code prepend_scheme} is {@code "first"} only the very first piece gets it. The tokenizer's own special
+ * strings ({@code "<s>"}, {@code "</s>"}, {@code "<|im_end|>"}) in such text become their control ids too, as in
+ * Hugging Face: {@code encode(String)} is for text the application wrote (a template, a training answer).
  * BOS is prepended only when asked for and the tokenizer has one.
+ *
+ * <h2>User text: never control tokens</h2>
+ * {@link #encode(PromptText, boolean)} encodes a prompt whose {@link PromptText.Markup markup} (the chat
+ * template's syntax, see {@link ChatTemplate#renderPrompt}) is read as above while its
+ * {@link PromptText.Literal literal} parts (what the user typed) never become special ids: a special-token string
+ * there is split into ordinary pieces by the vocabulary, as Hugging Face does with {@code split_special_tokens=True}
+ * ({@code "</s>"} becomes pieces such as {@code "</"}, {@code "s"}, {@code ">"}), and a piece that the vocabulary maps
+ * to a special id (a word-level vocabulary that holds {@code "<image>"} as a word) becomes {@link #unkId()}.
+ * {@link #encodeLiteral(String, boolean)} encodes text that is all literal. Where no special token of the markup
+ * separates them, markup and literal text are encoded as one piece, so a prompt without special strings in its
+ * literal parts gets exactly the ids of its {@link PromptText#text() text} under {@link #encode(String, boolean)}.
+ * Added tokens that are not special (ordinary words a checkpoint added) are matched in literal text too. Special
+ * tokens are matched in markup on the raw text (as with {@code "normalized": false}, the setting of nearly every
+ * special token), honouring their {@code lstrip}, {@code rstrip} and {@code single_word} flags. To do this the
+ * tokenizer holds a second native tokenizer: the same files, in which no special token matches.
+ *
+ * <h2>Checks at load</h2>
+ * Two tokens sharing an id (two vocabulary entries, two added tokens, or an added token and a vocabulary entry of
+ * another string) make the file a {@link TokenizerException}: such a file decodes one of them as the other.
+ * {@link #requireFits(int)} checks the ids against a model's embedding table.
  *
  * <h2>Decoding</h2>
  * {@link #decode(int[], boolean)} runs the tokenizer's own decoder over the whole id sequence (added
@@ -54,10 +74,23 @@ import java.util.OptionalInt;
  */
 public final class UnimllmTokenizer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * A special token of the literal tokenizer only, put before a piece of literal text that does not start the
+     * prompt so that the native library treats it as a later piece (a Metaspace {@code prepend_scheme} of
+     * {@code "first"} prefixes only the piece at offset 0); its id is dropped again.
+     */
+    private static final String SENTINEL = "\uE000unimllm:literal\uE000";
+    /** How many offending tokens an error message lists. */
+    private static final int LISTED = 5;
 
     private final TokenizerFiles files;
     private final String source;
     private final HuggingFaceTokenizer hf;
+    /** The same files in which no special token matches, with {@link #SENTINEL}: encodes literal text. */
+    private final HuggingFaceTokenizer literal;
+    private final int sentinelId;
+    private final SpecialTokenMatcher specialMatcher;
+    private final OptionalInt unkId;
     private final String[] idToToken;
     private final Map<String, Integer> tokenToId;
     private final List<AddedToken> addedTokens;
@@ -74,6 +107,7 @@ public final class UnimllmTokenizer implements AutoCloseable {
 
         Map<String, Integer> vocab = readModelVocab(root, source);
         List<AddedToken> added = readAddedTokens(root, source);
+        checkUniqueIds(vocab, added, source);
         int maxId = -1;
         for (int id : vocab.values()) {
             maxId = Math.max(maxId, id);
@@ -142,8 +176,34 @@ public final class UnimllmTokenizer implements AutoCloseable {
         }
         this.eosIds = List.copyOf(eosSet);
 
+        this.unkId = unkId(root, config);
+        this.specialMatcher = new SpecialTokenMatcher(specialRules(addedJson));
         this.hf = newNativeTokenizer(root, source);
-        verifyAddedTokenIds();
+        HuggingFaceTokenizer lit = null;
+        try {
+            verifyAddedTokenIds();
+            lit = newNativeTokenizer(literalJson(root, addedJson, vocab, size), source);
+            long[] sentinel = lit.encode(SENTINEL, false, false).getIds();
+            if (sentinel.length != 1 || sentinel[0] < size) {
+                throw new TokenizerException("the tokenizers library does not split off the literal-text sentinel as "
+                        + "an id beyond the vocabulary (got " + Arrays.toString(sentinel) + ", " + source + ")");
+            }
+            this.sentinelId = Math.toIntExact(sentinel[0]);
+            for (AddedToken t : addedTokens) {
+                long[] ids = t.special() ? null : lit.encode(t.content(), false, false).getIds();
+                if (ids != null && (ids.length != 1 || ids[0] != t.id())) {
+                    throw new TokenizerException("added token '" + t.content() + "' should encode to id " + t.id()
+                            + " in literal text but gives " + Arrays.toString(ids) + " (" + source + ")");
+                }
+            }
+        } catch (RuntimeException e) {
+            hf.close();
+            if (lit != null) {
+                lit.close();
+            }
+            throw e;
+        }
+        this.literal = lit;
     }
 
     /**
@@ -228,6 +288,82 @@ public final class UnimllmTokenizer implements AutoCloseable {
     }
 
     /**
+     * Encodes a prompt whose markup may place special tokens while its literal text never does (see the class
+     * comment): the way to encode a chat prompt around what a user typed.
+     *
+     * @param prompt the prompt, for example from {@link ChatTemplate#renderPrompt(List, boolean)}
+     * @param addBos whether to prepend the BOS id (ignored if the tokenizer has no BOS token)
+     * @return token ids, special ids only where the markup has special-token strings
+     * @throws TokenizerException if a literal piece encodes to a special id and the tokenizer has no unk token to
+     *     stand for it
+     */
+    public int[] encode(PromptText prompt, boolean addBos) {
+        Objects.requireNonNull(prompt, "prompt");
+        StringBuilder sb = new StringBuilder();
+        BitSet markup = new BitSet();
+        for (PromptText.Part part : prompt.parts()) {
+            if (part instanceof PromptText.Markup) {
+                markup.set(sb.length(), sb.length() + part.content().length());
+            }
+            sb.append(part.content());
+        }
+        String text = sb.toString();
+        IntList out = new IntList(text.length() / 3 + 2);
+        if (addBos && bosId.isPresent()) {
+            out.add(bosId.getAsInt());
+        }
+        int textStart = 0;
+        SpecialTokenMatcher.Match m;
+        while ((m = specialMatcher.next(text, markup, textStart, textStart)) != null) {
+            encodeLiteralPiece(text.substring(textStart, m.start()), textStart, out);
+            out.add(m.rule().id());
+            textStart = m.end();
+        }
+        encodeLiteralPiece(text.substring(textStart), textStart, out);
+        return out.toArray();
+    }
+
+    /**
+     * Encodes text in which nothing is a control token, such as a user's message on its own: the same as
+     * {@link #encode(PromptText, boolean)} of {@link PromptText#literal(String)}.
+     *
+     * @param text the text
+     * @param addBos whether to prepend the BOS id (ignored if the tokenizer has no BOS token)
+     * @return token ids, none of them special except {@link #unkId()} and the BOS asked for
+     * @throws TokenizerException if a piece encodes to a special id and the tokenizer has no unk token
+     */
+    public int[] encodeLiteral(String text, boolean addBos) {
+        return encode(PromptText.literal(Objects.requireNonNull(text, "text")), addBos);
+    }
+
+    /** Encodes ordinary text that starts at {@code offset} of the prompt, without its special tokens. */
+    private void encodeLiteralPiece(String piece, int offset, IntList out) {
+        if (piece.isEmpty()) {
+            return;
+        }
+        // The piece at offset 0 is the prompt's first; any later one is marked as later by the sentinel before it.
+        long[] ids = literal.encode(offset == 0 ? piece : SENTINEL + piece, false, false).getIds();
+        int from = offset == 0 ? 0 : 1;
+        if (from == 1 && (ids.length == 0 || ids[0] != sentinelId)) {
+            throw new IllegalStateException("the literal tokenizer did not split off its sentinel (" + source + ")");
+        }
+        for (int k = from; k < ids.length; k++) {
+            int id = Math.toIntExact(ids[k]);
+            boolean known = id >= 0 && id < idToToken.length && idToToken[id] != null;
+            if (!known || (isSpecial(id) && (unkId.isEmpty() || id != unkId.getAsInt()))) {
+                // the vocabulary maps ordinary text to a control id (or the text held a hidden token's stand-in)
+                if (unkId.isEmpty()) {
+                    throw new TokenizerException("the text '" + piece + "' encodes to the special token "
+                            + (known ? "'" + idToToken[id] + "' (id " + id + ")" : "of id " + id)
+                            + " and the tokenizer at " + source + " has no unk token to stand for it");
+                }
+                id = unkId.getAsInt();
+            }
+            out.add(id);
+        }
+    }
+
+    /**
      * Decodes ids with the tokenizer's decoder over the whole sequence.
      *
      * @param ids token ids
@@ -305,6 +441,44 @@ public final class UnimllmTokenizer implements AutoCloseable {
     }
 
     /**
+     * Checks that a model can embed every token of this tokenizer: the check to run when a model and a tokenizer
+     * are put together, so that a word the model has no embedding for fails at load and not when someone types it.
+     *
+     * @param modelVocabSize the rows of the model's embedding table ({@code vocab_size} of its config.json)
+     * @throws TokenizerException naming the tokens (the first five) whose ids are {@code >= modelVocabSize}
+     * @throws IllegalArgumentException if {@code modelVocabSize} is not positive
+     */
+    public void requireFits(int modelVocabSize) {
+        if (modelVocabSize <= 0) {
+            throw new IllegalArgumentException("modelVocabSize must be positive, got " + modelVocabSize);
+        }
+        List<String> beyond = new ArrayList<>();
+        int count = 0;
+        for (int id = modelVocabSize; id < idToToken.length; id++) {
+            if (idToToken[id] != null) {
+                if (count++ < LISTED) {
+                    beyond.add("'" + idToToken[id] + "' (id " + id + ")");
+                }
+            }
+        }
+        if (count > 0) {
+            throw new TokenizerException("the tokenizer at " + source + " has " + count + " token(s) with ids beyond "
+                    + "the model's vocabulary of " + modelVocabSize + ", which has no embedding for them: "
+                    + String.join(", ", beyond) + (count > LISTED ? ", ..." : ""));
+        }
+    }
+
+    /**
+     * The token that stands for text the vocabulary cannot spell.
+     *
+     * @return the id of the model's {@code unk_token} (or {@code unk_id}), else of {@code tokenizer_config.json}'s
+     *     {@code unk_token}, if it is in the vocabulary
+     */
+    public OptionalInt unkId() {
+        return unkId;
+    }
+
+    /**
      * The beginning-of-sequence token that {@link #encode(String, boolean)} prepends when asked to.
      *
      * @return the BOS id, if {@code tokenizer_config.json} names a BOS token that is in the vocabulary
@@ -362,10 +536,11 @@ public final class UnimllmTokenizer implements AutoCloseable {
         return new StreamingDetokenizer(this, false);
     }
 
-    /** Frees the native tokenizer. */
+    /** Frees the native tokenizers. */
     @Override
     public void close() {
         hf.close();
+        literal.close();
     }
 
     @Override
@@ -385,11 +560,99 @@ public final class UnimllmTokenizer implements AutoCloseable {
         for (AddedToken t : addedTokens) {
             long[] ids = hf.encode(t.content(), false, false).getIds();
             if (ids.length != 1 || ids[0] != t.id()) {
-                hf.close();
                 throw new TokenizerException("added token '" + t.content() + "' should encode to id " + t.id()
                         + " but the native tokenizer gives " + Arrays.toString(ids) + " (" + source + ")");
             }
         }
+    }
+
+    /** Refuses files in which two tokens share an id, naming the first few. */
+    private static void checkUniqueIds(Map<String, Integer> vocab, List<AddedToken> added, String source) {
+        Map<Integer, String> byId = new HashMap<>();
+        List<String> clashes = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : vocab.entrySet()) {
+            String other = byId.putIfAbsent(e.getValue(), e.getKey());
+            if (other != null) {
+                clashes.add("vocabulary entries '" + other + "' and '" + e.getKey() + "' both have id " + e.getValue());
+            }
+        }
+        Map<String, Integer> addedIds = new HashMap<>();
+        for (AddedToken t : added) {
+            Integer vocabId = vocab.get(t.content());
+            Integer earlier = addedIds.putIfAbsent(t.content(), t.id());
+            String holder = byId.get(t.id());
+            if (vocabId != null && vocabId != t.id()) {
+                clashes.add("added token '" + t.content() + "' has id " + t.id() + " but the vocabulary gives it "
+                        + vocabId);
+            } else if (earlier != null && earlier != t.id()) {
+                clashes.add("added token '" + t.content() + "' is listed with ids " + earlier + " and " + t.id());
+            } else if (holder != null && !holder.equals(t.content())) {
+                clashes.add("added token '" + t.content() + "' has id " + t.id() + ", the id of '" + holder + "'");
+            }
+            byId.putIfAbsent(t.id(), t.content());
+        }
+        if (!clashes.isEmpty()) {
+            clashes.sort(null);
+            throw new TokenizerException("corrupt " + source + ": " + clashes.size() + " clash(es) of token ids: "
+                    + String.join("; ", clashes.subList(0, Math.min(LISTED, clashes.size())))
+                    + (clashes.size() > LISTED ? "; ..." : ""));
+        }
+    }
+
+    /** The rules of the special entries of the (merged) {@code added_tokens}. */
+    private static List<SpecialTokenMatcher.Rule> specialRules(ArrayNode addedJson) {
+        List<SpecialTokenMatcher.Rule> rules = new ArrayList<>();
+        for (JsonNode n : addedJson) {
+            if (n.path("special").asBoolean(false)) {
+                rules.add(new SpecialTokenMatcher.Rule(n.get("content").asText(), n.get("id").asInt(),
+                        n.path("lstrip").asBoolean(false), n.path("rstrip").asBoolean(false),
+                        n.path("single_word").asBoolean(false)));
+            }
+        }
+        return rules;
+    }
+
+    /**
+     * The tokenizer of literal text: the same file in which no special token can match. The native library numbers
+     * added tokens by their position (a token of the model vocabulary keeps its vocabulary id, every other one takes
+     * the next id), so to keep every id a special token outside the vocabulary stays in place under a content no text
+     * holds ({@code \uE000unimllm:<id>\uE001}; should a user type one, the id it gives is special and replaced),
+     * one inside the vocabulary is dropped, and the sentinel comes last.
+     */
+    private static ObjectNode literalJson(ObjectNode root, ArrayNode addedJson, Map<String, Integer> vocab,
+            int size) {
+        ObjectNode lit = JSON.createObjectNode();
+        lit.setAll(root);
+        ArrayNode added = lit.putArray("added_tokens");
+        for (JsonNode n : addedJson) {
+            if (!n.path("special").asBoolean(false)) {
+                added.add(n);
+            } else if (!vocab.containsKey(n.path("content").asText())) {
+                ObjectNode hidden = ((ObjectNode) n).deepCopy();
+                hidden.put("content", "\uE000unimllm:" + n.path("id").asInt() + "\uE001");
+                hidden.put("lstrip", false);
+                hidden.put("rstrip", false);
+                hidden.put("single_word", false);
+                hidden.put("normalized", false);
+                added.add(hidden);
+            }
+        }
+        added.add(addedTokenJson(new AddedToken(SENTINEL, size, true)));
+        return lit;
+    }
+
+    /** The unk token of the model ({@code unk_token} or the Unigram {@code unk_id}), else of the config. */
+    private OptionalInt unkId(JsonNode root, JsonNode config) {
+        JsonNode model = root.path("model");
+        if (model.path("unk_token").isTextual() && tokenToId.containsKey(model.get("unk_token").asText())) {
+            return OptionalInt.of(tokenToId.get(model.get("unk_token").asText()));
+        }
+        JsonNode unigram = model.path("unk_id");
+        if (unigram.canConvertToInt() && unigram.asInt() >= 0 && unigram.asInt() < idToToken.length
+                && idToToken[unigram.asInt()] != null) {
+            return OptionalInt.of(unigram.asInt());
+        }
+        return configTokenId(config, "unk_token");
     }
 
     private static ObjectNode parseTokenizerJson(byte[] bytes, String source) {

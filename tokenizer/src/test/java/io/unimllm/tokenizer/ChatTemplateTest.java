@@ -100,4 +100,43 @@ class ChatTemplateTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("system turn");
         }
     }
+
+    @Test
+    void renderPromptMakesOnlyTheTemplatesSyntaxMarkup() {
+        PromptText p = new ChatTemplate.LlavaPlain().promptText("segment </s> <image>", "<image>");
+        assertThat(p.parts()).containsExactly(new PromptText.Markup("<image>\n"), new PromptText.Markup("USER: "),
+                new PromptText.Literal("segment </s> <image>"), new PromptText.Markup(" ASSISTANT:"));
+        assertThat(p.text()).isEqualTo(new ChatTemplate.LlavaPlain().prompt("segment </s> <image>", "<image>"));
+        PromptText chat = new ChatTemplate.ChatMl().renderPrompt(List.of(ChatTurn.system("S"),
+                ChatTurn.user("U"), ChatTurn.assistant("A")), true);
+        assertThat(chat.parts()).filteredOn(PromptText.Literal.class::isInstance).extracting(PromptText.Part::content)
+                .as("system, user and assistant contents are all literal").containsExactly("S", "U", "A");
+        PromptText llama = new ChatTemplate.Llama2().renderPrompt(List.of(ChatTurn.system(" Sys "),
+                ChatTurn.userWithImage(" hi ")), true);
+        assertThat(llama.parts()).filteredOn(PromptText.Markup.class::isInstance).extracting(PromptText.Part::content)
+                .containsExactly("<s>[INST] ", "<<SYS>>\n", "\n<</SYS>>\n\n", "<image>\n", " [/INST]");
+        assertThat(llama.text()).isEqualTo("<s>[INST] <<SYS>>\nSys\n<</SYS>>\n\n<image>\nhi [/INST]");
+    }
+
+    @Test
+    void imagePlaceholdersOtherThanTheDefaultAndSeveralImages() {
+        assertThat(new ChatTemplate.LlavaV1("S").prompt("what is it", "<img>"))
+                .isEqualTo("S USER: <img>\nwhat is it ASSISTANT:");
+        ChatTurn two = new ChatTurn(ChatTurn.Role.USER, "compare", List.of("<image>", "<image>"));
+        assertThat(new ChatTemplate.ChatMl().render(List.of(two), false))
+                .isEqualTo("<|im_start|>user\n<image>\n<image>\ncompare<|im_end|>\n");
+        assertThat(ChatTurn.userWithImage("x").content()).as("the placeholder is not part of the content")
+                .isEqualTo("x");
+        assertThatThrownBy(() -> new ChatTurn(ChatTurn.Role.ASSISTANT, "a", List.of("<image>")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only a user turn");
+        assertThatThrownBy(() -> ChatTurn.userWithImage("", "x")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void promptTextDropsEmptyPartsAndJoinsTheRestForDisplay() {
+        PromptText p = PromptText.builder().markup("").literal("a").markup("<b>").literal("").build();
+        assertThat(p.parts()).containsExactly(new PromptText.Literal("a"), new PromptText.Markup("<b>"));
+        assertThat(p.text()).isEqualTo("a<b>");
+        assertThat(PromptText.literal("x").parts()).containsExactly(new PromptText.Literal("x"));
+    }
 }

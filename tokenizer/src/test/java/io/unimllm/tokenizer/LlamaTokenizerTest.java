@@ -136,6 +136,25 @@ class LlamaTokenizerTest {
         assertThatThrownBy(() -> tok.withSpecialTokens(List.of(""))).isInstanceOf(TokenizerException.class);
     }
 
+    @Test
+    void requireFitsNamesTheTokensAModelHasNoEmbeddingFor() {
+        tok.requireFits(32005);
+        tok.requireFits(40000);
+        plain.requireFits(32000);
+        assertThatThrownBy(() -> tok.requireFits(32000)).isInstanceOf(TokenizerException.class)
+                .hasMessageContaining("5 token(s)").hasMessageContaining("vocabulary of 32000")
+                .hasMessageContaining("'<image>' (id 32000)").hasMessageContaining("'</box>' (id 32004)");
+        assertThatThrownBy(() -> tok.requireFits(31990)).hasMessageContaining("15 token(s)")
+                .hasMessageEndingWith(", ...");
+        assertThatThrownBy(() -> tok.requireFits(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void unkIsTheModelsUnkToken() {
+        assertThat(tok.unkId()).hasValue(0);
+        assertThat(tok.token(0)).isEqualTo("<unk>");
+    }
+
     static int[] concat(int[]... parts) {
         return Arrays.stream(parts).flatMapToInt(Arrays::stream).toArray();
     }

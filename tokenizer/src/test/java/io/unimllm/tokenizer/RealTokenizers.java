@@ -35,6 +35,18 @@ final class RealTokenizers {
         return ensure("qwen3");
     }
 
+    /**
+     * The word-level tokenizer of the shipped shapes model ({@code models/shapes-tiny}), whose {@code added_tokens}
+     * hold unimllm's special tokens ({@code <image>}, {@code </s>}, {@code <task_det>}, {@code <box>}, ...).
+     */
+    static Path shapesTiny() {
+        Path dir = root().resolve("models/shapes-tiny");
+        if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
+            return fail("the shipped model's tokenizer is missing: " + dir.resolve("tokenizer.json"));
+        }
+        return dir;
+    }
+
     private static synchronized Path ensure(String name) {
         Path root = root();
         Path dir = root.resolve(".cache/tokenizers/" + name + "-" + VERSION);

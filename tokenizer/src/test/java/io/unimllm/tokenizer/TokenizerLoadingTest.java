@@ -101,4 +101,57 @@ class TokenizerLoadingTest {
         assertThatThrownBy(() -> UnimllmTokenizer.load(tmp)).isInstanceOf(TokenizerException.class)
                 .hasMessageContaining("tokenizer_config.json");
     }
+
+    private void writeWordLevel(String addedTokens, String vocab) throws IOException {
+        Files.writeString(tmp.resolve("tokenizer.json"), "{\"added_tokens\": [" + addedTokens + "],"
+                + " \"pre_tokenizer\": {\"type\": \"Whitespace\"}, \"model\": {\"type\": \"WordLevel\","
+                + " \"vocab\": {" + vocab + "}, \"unk_token\": \"[UNK]\"}}");
+    }
+
+    private static String added(int id, String content) {
+        return "{\"id\": " + id + ", \"content\": \"" + content + "\", \"special\": true, \"normalized\": false,"
+                + " \"single_word\": false, \"lstrip\": false, \"rstrip\": false}";
+    }
+
+    @Test
+    void twoTokensWithOneIdAreRefusedNamingBoth() throws IOException {
+        writeWordLevel(added(0, "[UNK]"), "\"[UNK]\": 0, \"red\": 1, \"blue\": 1, \"circle\": 2");
+        assertThatThrownBy(() -> UnimllmTokenizer.load(tmp)).isInstanceOf(TokenizerException.class)
+                .hasMessageContaining(tmp.resolve("tokenizer.json").toString())
+                .hasMessageContaining("both have id 1").hasMessageContaining("'red'").hasMessageContaining("'blue'");
+
+        writeWordLevel(added(0, "[UNK]") + ", " + added(3, "<image>") + ", " + added(3, "<box>"),
+                "\"[UNK]\": 0, \"red\": 1, \"circle\": 2");
+        assertThatThrownBy(() -> UnimllmTokenizer.load(tmp)).isInstanceOf(TokenizerException.class)
+                .hasMessageContaining("added token '<box>' has id 3, the id of '<image>'");
+
+        writeWordLevel(added(0, "[UNK]") + ", " + added(2, "<image>"), "\"[UNK]\": 0, \"red\": 1, \"circle\": 2");
+        assertThatThrownBy(() -> UnimllmTokenizer.load(tmp)).as("an added token on a vocabulary word's id")
+                .isInstanceOf(TokenizerException.class).hasMessageContaining("added token '<image>' has id 2, the id "
+                        + "of 'circle'");
+
+        writeWordLevel(added(0, "[UNK]") + ", " + added(5, "red"), "\"[UNK]\": 0, \"red\": 1, \"circle\": 2");
+        assertThatThrownBy(() -> UnimllmTokenizer.load(tmp)).isInstanceOf(TokenizerException.class)
+                .hasMessageContaining("added token 'red' has id 5 but the vocabulary gives it 1");
+    }
+
+    @Test
+    void manyClashesAreListedFiveAtATime() throws IOException {
+        StringBuilder vocab = new StringBuilder("\"[UNK]\": 0");
+        for (int i = 0; i < 8; i++) {
+            vocab.append(", \"w").append(i).append("\": 1");
+        }
+        writeWordLevel(added(0, "[UNK]"), vocab.toString());
+        assertThatThrownBy(() -> UnimllmTokenizer.load(tmp)).isInstanceOf(TokenizerException.class)
+                .hasMessageContaining("7 clash(es) of token ids").hasMessageEndingWith("; ...");
+    }
+
+    @Test
+    void theSameAddedTokenListedTwiceWithItsIdIsNoClash() throws IOException {
+        writeWordLevel(added(0, "[UNK]") + ", " + added(2, "<image>") + ", " + added(2, "<image>"),
+                "\"[UNK]\": 0, \"red\": 1");
+        try (UnimllmTokenizer tok = UnimllmTokenizer.load(tmp)) {
+            assertThat(tok.tokenId("<image>")).isEqualTo(2);
+        }
+    }
 }

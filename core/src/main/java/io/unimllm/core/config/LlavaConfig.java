@@ -30,14 +30,20 @@ public record LlavaConfig(TextConfig text, VisionConfig vision, String projector
     /**
      * Reads {@code dir/config.json}.
      *
-     * @param dir the checkpoint directory, or the config file itself
+     * @param dir the checkpoint directory, or the config file itself (a file named {@code config.json})
      * @return the validated config
-     * @throws ConfigException when the file is missing, not JSON, of an unsupported model type, or inconsistent
+     * @throws ConfigException when the file is missing, not JSON, of an unsupported model type, or inconsistent, or
+     *     {@code dir} is another file than a {@code config.json} (a weights file, an archive)
      */
     public static LlavaConfig load(Path dir) {
-        Path file = Files.isDirectory(dir) ? dir.resolve(FILE) : dir;
+        boolean configFile = Files.isRegularFile(dir) && dir.getFileName().toString().equals(FILE);
+        if (!configFile && Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw notADirectory(dir);
+        }
+        Path file = configFile ? dir : dir.resolve(FILE);
         if (!Files.isRegularFile(file)) {
-            throw new ConfigException("config.json not found", file);
+            throw new ConfigException(Files.exists(dir) ? "config.json not found"
+                    : "config.json not found: the checkpoint directory " + dir + " does not exist", file);
         }
         JsonNode root;
         try {
@@ -49,6 +55,17 @@ public record LlavaConfig(TextConfig text, VisionConfig vision, String projector
             throw new ConfigException("config.json is not a JSON object", file);
         }
         return parse(root, file);
+    }
+
+    /**
+     * The error for a model path that is a file where a checkpoint directory is expected.
+     *
+     * @param path the path given
+     * @return the exception to throw, naming the path
+     */
+    public static ConfigException notADirectory(Path path) {
+        return new ConfigException("the model path is a file, expected a checkpoint directory (holding config.json "
+                + "and the weights)", path);
     }
 
     /**
@@ -81,10 +98,12 @@ public record LlavaConfig(TextConfig text, VisionConfig vision, String projector
         TextConfig text = TextConfig.read(new JsonFields(tc, "text_config", file),
                 top.bool("tie_word_embeddings", false));
         VisionConfig vision = VisionConfig.read(new JsonFields(vc, "vision_config", file));
-        int imageToken = top.intValue("image_token_index", top.intValue("image_token_id", 32000));
+        String imageField = !top.has("image_token_index") && top.has("image_token_id") ? "image_token_id"
+                : "image_token_index";
+        int imageToken = top.intValue(imageField, 32000);
         if (imageToken < 0 || imageToken >= text.vocabSize()) {
-            throw new ConfigException("image_token_index " + imageToken + " lies outside the text vocabulary of "
-                    + text.vocabSize(), file);
+            throw new ConfigException(imageField + " " + imageToken + " lies outside the text vocabulary of "
+                    + text.vocabSize() + " (text_config.vocab_size)", file);
         }
         int layer = top.intValue("vision_feature_layer", -2);
         int layers = vision.numHiddenLayers();

@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.unimllm.core.PromptException;
 import io.unimllm.core.config.TextConfig;
-import io.unimllm.core.config.VisionConfig;
 import io.unimllm.core.model.KvCache;
 import io.unimllm.core.model.LlavaModel;
 import java.time.Duration;
@@ -27,10 +26,16 @@ import java.util.Set;
  * sees exactly what it would see alone), prefills a pre-allocated KV cache, then decodes one token per step.
  *
  * <p>All per-request native memory lives in {@link NDScope}s and is freed before {@link #generate} returns.
+ *
+ * <p>Non-finite logits: a row whose logits for the next token have no finite maximum (NaN or +infinity anywhere, or
+ * -infinity everywhere: NaN weights, an fp16 overflow) finishes with {@link FinishReason#NON_FINITE} and without a
+ * token for that step, keeping the tokens it had; the other rows of the batch go on. Greedy decoding checks this with
+ * one extra max over each row on the device, sampling on the row it already copied to the host.
  */
 public final class Generator {
     private final LlavaModel model;
     private final TextConfig text;
+    private final PromptEmbedder embedder;
 
     /**
      * A generator over a loaded model; it holds no native memory of its own between calls.
@@ -40,6 +45,7 @@ public final class Generator {
     public Generator(LlavaModel model) {
         this.model = model;
         this.text = model.config().text();
+        this.embedder = new PromptEmbedder(model);
     }
 
     /**
@@ -222,16 +228,20 @@ public final class Generator {
             recordHidden(h);
             NDArray logits = model.decoder().logits(h.reshape(batch, h.getShape().get(2)));
             int[] next = new int[batch];
+            boolean[] nonFinite;
             if (cfg.isGreedy() && cfg.repetitionPenalty() == 1.0) {
                 long[] ids = logits.argMax(-1).toLongArray();
                 for (int b = 0; b < batch; b++) {
                     next[b] = (int) ids[b];
                 }
+                nonFinite = NonFiniteLogits.rows(logits);
             } else {
                 float[] all = logits.toType(DataType.FLOAT32, false).toFloatArray();
                 int v = text.vocabSize();
+                nonFinite = new boolean[batch];
                 for (int b = 0; b < batch; b++) {
-                    if (finish[b] == null) {
+                    nonFinite[b] = finish[b] == null && NonFiniteLogits.row(all, b * v, (b + 1) * v);
+                    if (finish[b] == null && !nonFinite[b]) {
                         float[] row = java.util.Arrays.copyOfRange(all, b * v, (b + 1) * v);
                         int[] seen = seenTokens(b);
                         next[b] = sampler.next(row, seen, seen.length);
@@ -241,6 +251,10 @@ public final class Generator {
             boolean any = false;
             for (int b = 0; b < batch; b++) {
                 if (finish[b] != null) {
+                    continue;
+                }
+                if (nonFinite[b]) {
+                    finish[b] = FinishReason.NON_FINITE;
                     continue;
                 }
                 int token = next[b];
@@ -312,11 +326,14 @@ public final class Generator {
             return m;
         }
 
-        /** The token each row feeds next: its last generated token (finished rows repeat theirs). */
+        /**
+         * The token each row feeds next: its last generated token (finished rows repeat theirs; one that ended
+         * without a token, on non-finite logits, feeds id 0, and its outputs are ignored).
+         */
         private long[] lastTokens() {
             long[] ids = new long[batch];
             for (int b = 0; b < batch; b++) {
-                ids[b] = generated.get(b)[counts[b] - 1];
+                ids[b] = counts[b] == 0 ? 0 : generated.get(b)[counts[b] - 1];
             }
             return ids;
         }
@@ -364,34 +381,17 @@ public final class Generator {
 
         /** Builds the left-padded input embeddings {@code [B, L, hidden]} of all prompts. */
         private NDArray embedPrompts() {
-            int vocab = text.vocabSize();
             promptLengths = new int[batch];
             List<NDArray> rows = new ArrayList<>(batch);
             for (int b = 0; b < batch; b++) {
-                Prompt p = prompts.get(b);
-                int[] ids = p.tokenIds();
-                if (ids.length == 0) {
-                    throw new PromptException("prompt " + b + " is empty");
-                }
-                for (int i = 0; i < ids.length; i++) {
-                    if (ids[i] < 0 || ids[i] >= vocab) {
-                        throw new PromptException("prompt " + b + " has token id " + ids[i] + " at index " + i
-                                + ", outside the vocabulary of " + vocab);
-                    }
-                }
-                rows.add(embedPrompt(b, p));
-                promptLengths[b] = (int) rows.get(b).getShape().get(0);
+                PromptEmbedder.Embedded e = embedder.embed(prompts.get(b), b, manager);
+                visionNanos += e.visionNanos();
+                rows.add(e.embeddings());
+                promptLengths[b] = e.positions();
             }
             paddedLength = 0;
             for (int len : promptLengths) {
                 paddedLength = Math.max(paddedLength, len);
-            }
-            for (int b = 0; b < batch; b++) {
-                if (promptLengths[b] > text.maxPositionEmbeddings()) {
-                    throw new ContextLengthException("prompt " + b + " takes " + promptLengths[b]
-                            + " positions (image features included) but the model's context is "
-                            + text.maxPositionEmbeddings() + " positions");
-                }
             }
             pad = new int[batch];
             long hiddenSize = text.hiddenSize();
@@ -406,53 +406,5 @@ public final class Generator {
             }
             return NDArrays.stack(padded);
         }
-
-        /** Embeds one prompt as {@code [len, hidden]} by the model's splicing rule ({@link LlavaModel#embedPrompt}). */
-        private NDArray embedPrompt(int b, Prompt p) {
-            int[] ids = p.tokenIds();
-            try {
-                model.promptPositions(ids, p.images().size()); // checks the image tokens before encoding
-                NDArray features = p.images().isEmpty() ? null : encode(p.images(), b);
-                return model.embedPrompt(ids, features, manager);
-            } catch (PromptException e) {
-                throw new PromptException("prompt " + b + ": " + e.getMessage(), e);
-            }
-        }
-
-        /** Image features {@code [images, n, hidden]} of one prompt. */
-        private NDArray encode(List<float[]> images, int b) {
-            long start = System.nanoTime();
-            VisionConfig vc = model.config().vision();
-            int size = vc.numChannels() * vc.imageSize() * vc.imageSize();
-            float[] all = new float[size * images.size()];
-            for (int i = 0; i < images.size(); i++) {
-                float[] px = images.get(i);
-                if (px.length != size) {
-                    throw new PromptException("image " + i + " of prompt " + b + " has " + px.length
-                            + " pixel values; the vision tower takes " + vc.numChannels() + "x" + vc.imageSize() + "x"
-                            + vc.imageSize() + " = " + size);
-                }
-                for (int k = 0; k < px.length; k++) {
-                    if (!Float.isFinite(px[k])) {
-                        throw new PromptException("image " + i + " of prompt " + b + " has a non-finite pixel value "
-                                + px[k] + " at index " + k);
-                    }
-                }
-                System.arraycopy(px, 0, all, i * size, size);
-            }
-            NDArray pixels = manager.create(all, new Shape(images.size(), vc.numChannels(), vc.imageSize(),
-                    vc.imageSize()));
-            NDArray features = model.encodeImages(pixels);
-            visionNanos += System.nanoTime() - start;
-            return features;
-        }
-    }
-
-    private static long[] toLong(int[] ids) {
-        long[] out = new long[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            out[i] = ids[i];
-        }
-        return out;
     }
 }

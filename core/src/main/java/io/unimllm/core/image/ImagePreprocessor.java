@@ -1,5 +1,6 @@
 package io.unimllm.core.image;
 
+import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
 import io.unimllm.core.ImageException;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -8,18 +9,24 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.spi.IIORegistry;
+import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
 
 /**
  * Turns an image into the {@code [C, H, W]} float pixel values a CLIP-style vision tower reads: decode (PNG, JPEG,
  * anything ImageIO reads), fit to a square per {@link ResizeMode}, bicubic resize as PIL does, rescale to [0,1] and
  * normalise per channel. Stateless and thread-safe.
+ *
+ * <p>JPEGs are decoded by TwelveMonkeys' reader, which reads CMYK and YCCK JPEGs (print and Photoshop exports) with
+ * their colours, through the embedded ICC profile or a standard CMYK one, where the JDK's reader fails or shifts
+ * them; and a JPEG's EXIF orientation (a phone photo taken on its side) is applied, so the image is upright as every
+ * viewer shows it, as {@code PIL.ImageOps.exif_transpose} makes it.
  */
 public final class ImagePreprocessor {
     /** Images above this many pixels are refused rather than risking an out-of-memory error. */
@@ -57,11 +64,13 @@ public final class ImagePreprocessor {
         if (!Files.isRegularFile(file)) {
             throw new ImageException("image file not found: " + file);
         }
-        try (InputStream in = Files.newInputStream(file)) {
-            return decode(in, file.toString());
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new ImageException("cannot read image " + file + ": " + e.getMessage(), e);
         }
+        return decode(bytes, file.toString());
     }
 
     /**
@@ -74,17 +83,16 @@ public final class ImagePreprocessor {
      *     {@link #MAX_PIXELS} pixels
      */
     public static BufferedImage decode(byte[] bytes, String source) {
-        return decode(new ByteArrayInputStream(bytes), source);
-    }
-
-    private static BufferedImage decode(InputStream in, String source) {
         BufferedImage img;
-        try (ImageInputStream stream = ImageIO.createImageInputStream(in)) {
-            Iterator<ImageReader> readers = stream == null ? null : ImageIO.getImageReaders(stream);
-            if (readers == null || !readers.hasNext()) {
+        boolean jpeg;
+        try (ImageInputStream stream = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            ImageReaderSpi jpegSpi = stream == null ? null : jpegReader();
+            jpeg = jpegSpi != null && jpegSpi.canDecodeInput(stream);
+            Iterator<ImageReader> readers = jpeg || stream == null ? null : ImageIO.getImageReaders(stream);
+            if (!jpeg && (readers == null || !readers.hasNext())) {
                 throw new ImageException("cannot decode image " + source + ": not a PNG, JPEG, GIF or BMP image");
             }
-            ImageReader reader = readers.next();
+            ImageReader reader = jpeg ? jpegSpi.createReaderInstance() : readers.next();
             try {
                 reader.setInput(stream, true, true);
                 // Check the size from the header before decoding: a small file can claim gigabytes of pixels.
@@ -101,7 +109,21 @@ public final class ImagePreprocessor {
                     e);
         }
         checkSize(img, source);
-        return img;
+        return jpeg ? ExifOrientation.apply(img, ExifOrientation.read(bytes)) : img;
+    }
+
+    /**
+     * TwelveMonkeys' JPEG reader from ImageIO's registry, which finds it through its service file; registered here
+     * when an application's class path lost that file (a merged jar).
+     */
+    private static synchronized ImageReaderSpi jpegReader() {
+        IIORegistry registry = IIORegistry.getDefaultInstance();
+        JPEGImageReaderSpi spi = registry.getServiceProviderByClass(JPEGImageReaderSpi.class);
+        if (spi == null) {
+            spi = new JPEGImageReaderSpi();
+            registry.registerServiceProvider(spi, ImageReaderSpi.class);
+        }
+        return spi;
     }
 
     private static void checkSize(BufferedImage img, String source) {

@@ -83,6 +83,51 @@ public final class KvCache implements AutoCloseable {
         return new NDArray[] {keys[layer].get(filled), values[layer].get(filled)};
     }
 
+    /**
+     * Copies {@code length} positions of one row of another cache into one row of this one, every layer, keys and
+     * values: positions {@code [srcFrom, srcFrom + length)} of row {@code srcRow} of {@code src} go to positions
+     * {@code [dstFrom, dstFrom + length)} of row {@code dstRow}. Used to gather rows of several caches into one batch
+     * (continuous batching); the write position is not moved ({@link #fillTo(int)}).
+     *
+     * @param src the cache to read; same layers, heads and head size
+     * @param srcRow the row of {@code src}
+     * @param srcFrom the first position of {@code src} to copy
+     * @param length how many positions
+     * @param dstRow the row of this cache
+     * @param dstFrom where the first position goes
+     * @throws IllegalArgumentException when a range lies outside either cache or the layouts differ
+     */
+    public void copyRow(KvCache src, int srcRow, int srcFrom, int length, int dstRow, int dstFrom) {
+        if (src.keys.length != keys.length || srcFrom < 0 || dstFrom < 0 || length < 0
+                || srcFrom + length > src.capacity || dstFrom + length > capacity) {
+            throw new IllegalArgumentException("cannot copy positions " + srcFrom + "+" + length + " of a "
+                    + src.keys.length + "-layer cache of capacity " + src.capacity + " to " + dstFrom + " of a "
+                    + keys.length + "-layer cache of capacity " + capacity);
+        }
+        if (length == 0) {
+            return;
+        }
+        NDIndex from = new NDIndex("{}:{}, {}", srcFrom, srcFrom + length, srcRow);
+        NDIndex to = new NDIndex("{}:{}, {}", dstFrom, dstFrom + length, dstRow);
+        for (int l = 0; l < keys.length; l++) {
+            keys[l].set(to, src.keys[l].get(from));
+            values[l].set(to, src.values[l].get(from));
+        }
+    }
+
+    /**
+     * Sets the write position after rows were copied in ({@link #copyRow}): positions before it count as filled.
+     *
+     * @param filled the new write position, at most the capacity
+     * @throws IllegalArgumentException when {@code filled} is negative or above the capacity
+     */
+    public void fillTo(int filled) {
+        if (filled < 0 || filled > capacity) {
+            throw new IllegalArgumentException("write position " + filled + " outside 0.." + capacity);
+        }
+        this.length = filled;
+    }
+
     /** Moves the write position on by {@code t} after a forward pass of {@code t} positions. */
     void advance(int t) {
         length += t;
@@ -91,6 +136,11 @@ public final class KvCache implements AutoCloseable {
     /** The per-layer key arrays {@code [capacity, batch, kvHeads, headDim]}. */
     NDArray[] keyArrays() {
         return keys.clone();
+    }
+
+    /** The per-layer value arrays {@code [capacity, batch, kvHeads, headDim]}. */
+    NDArray[] valueArrays() {
+        return values.clone();
     }
 
     /** The per-layer key and value arrays as two TorchScript lists (PyTorch engine only), owned by this cache. */

@@ -13,11 +13,13 @@ import io.unimllm.core.PromptException;
 import io.unimllm.core.config.LlavaConfig;
 import io.unimllm.core.config.VisionConfig;
 import io.unimllm.core.safetensors.SafetensorsCheckpoint;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LlavaModel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LlavaModel.class);
+    /** How many unused tensors an error message names. */
+    private static final int UNUSED_LISTED = 8;
 
     private final LlavaConfig config;
     private final NDManager manager;
@@ -78,11 +82,16 @@ public final class LlavaModel implements AutoCloseable {
      * @param dir the checkpoint directory
      * @param options device, dtype and decoder plan
      * @return the loaded model, which the caller closes
-     * @throws io.unimllm.protocol.ConfigException when config.json is missing or inconsistent
-     * @throws CheckpointException when weights are missing, corrupt or of shapes config.json does not imply
+     * @throws io.unimllm.protocol.ConfigException when config.json is missing or inconsistent, or {@code dir} is a
+     *     file
+     * @throws CheckpointException when weights are missing, corrupt or of shapes config.json does not imply, or the
+     *     checkpoint holds tensors config.json gives no use for (unless {@link LoadOptions#ignoresUnusedTensors()})
      */
     public static LlavaModel load(Path dir, LoadOptions options) {
         long start = System.nanoTime();
+        if (Files.isRegularFile(dir)) {
+            throw LlavaConfig.notADirectory(dir);
+        }
         LlavaConfig config = LlavaConfig.load(dir);
         Device device = options.device();
         NDManager manager = NDManager.newBaseManager(device);
@@ -94,12 +103,72 @@ public final class LlavaModel implements AutoCloseable {
             TaskHeads heads = config.vision() == null ? TaskHeads.none(manager, dtype)
                     : TaskHeads.load(dir, manager, dtype, config.text().hiddenSize());
             LlavaModel model = build(config, manager, w, names, options.plan(), heads);
+            try {
+                checkUnused(ckpt, w.parameters().keySet(), config, names, options.ignoresUnusedTensors());
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
             LOG.debug("loaded {} tensors from {} on {} as {} in {} ms", w.parameters().size(), dir, device, dtype,
                     (System.nanoTime() - start) / 1_000_000);
             return model;
         } catch (RuntimeException e) {
             manager.close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses (or, when {@code ignore}, logs) the checkpoint's tensors that the model did not load and config.json
+     * does not account for. Accounted for without being loaded: vision layers past the feature layer and the vision
+     * tower's final norm (LLaVA reads an inner layer), and the buffers Hugging Face recomputes from the config
+     * ({@code rotary_emb.inv_freq}, {@code position_ids}) that older exports saved.
+     */
+    private static void checkUnused(SafetensorsCheckpoint ckpt, Set<String> loaded, LlavaConfig config,
+            WeightNames names, boolean ignore) {
+        List<String> unused = new ArrayList<>();
+        for (String name : ckpt.tensorNames()) {
+            if (!loaded.contains(name) && !describedButUnneeded(name, config, names)) {
+                unused.add(name);
+            }
+        }
+        if (unused.isEmpty()) {
+            return;
+        }
+        int listed = Math.min(unused.size(), UNUSED_LISTED);
+        String list = String.join(", ", unused.subList(0, listed))
+                + (unused.size() > listed ? ", ... (" + unused.size() + " in all)" : "");
+        if (ignore) {
+            LOG.warn("ignoring {} checkpoint tensor(s) that config.json gives no use for: {}", unused.size(), list);
+            return;
+        }
+        throw new CheckpointException(unused.size() + " tensor(s) of the checkpoint are not used by the model "
+                + "config.json describes (a config with fewer layers than the checkpoint, or weights of another "
+                + "architecture): " + list + "; fix config.json, or load with LoadOptions.builder()"
+                + ".ignoreUnusedTensors(true) to leave them out", ckpt.info(unused.get(0)).file(), unused.get(0));
+    }
+
+    private static boolean describedButUnneeded(String name, LlavaConfig config, WeightNames names) {
+        if (name.endsWith(".rotary_emb.inv_freq") || name.endsWith(".position_ids")) {
+            return true;
+        }
+        if (config.vision() == null || !name.startsWith(names.visionPrefix())) {
+            return false;
+        }
+        String rest = name.substring(names.visionPrefix().length());
+        if (rest.startsWith("post_layernorm.")) {
+            return true;
+        }
+        String layers = "encoder.layers.";
+        if (!rest.startsWith(layers)) {
+            return false;
+        }
+        int dot = rest.indexOf('.', layers.length());
+        try {
+            int layer = Integer.parseInt(rest.substring(layers.length(), dot < 0 ? rest.length() : dot));
+            return layer < config.vision().numHiddenLayers();
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 

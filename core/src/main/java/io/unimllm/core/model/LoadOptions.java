@@ -11,18 +11,25 @@ import java.util.Objects;
  * plan. bf16 is not a compute dtype here: with DJL 0.35.1 and libtorch 2.7.1 creating or converting to a bf16 array
  * aborts the process (seen on the CPU), so bf16 weights are widened to fp32 in Java, and weights of every
  * floating-point type are then converted to the compute dtype.
+ *
+ * <p>A checkpoint tensor that config.json gives no use for (a layer beyond {@code num_hidden_layers}, a part of
+ * another architecture) fails the load with a {@link io.unimllm.core.CheckpointException} naming it, since such a
+ * config silently computes another model; {@link Builder#ignoreUnusedTensors(boolean)} loads anyway and logs the
+ * tensors left out as a warning.
  */
 public final class LoadOptions {
     private final Device device;
     private final DataType dtype;
     private final LoadProgress progress;
     private final DecoderPlan plan;
+    private final boolean ignoreUnusedTensors;
 
     private LoadOptions(Builder b) {
         this.progress = b.progress;
         this.device = b.device;
         this.dtype = b.dtype;
         this.plan = b.plan;
+        this.ignoreUnusedTensors = b.ignoreUnusedTensors;
     }
 
     /**
@@ -85,12 +92,23 @@ public final class LoadOptions {
         return progress;
     }
 
+    /**
+     * Whether tensors that config.json gives no use for are left out with a logged warning instead of failing the
+     * load.
+     *
+     * @return false unless {@link Builder#ignoreUnusedTensors(boolean)} set it
+     */
+    public boolean ignoresUnusedTensors() {
+        return ignoreUnusedTensors;
+    }
+
     /** Builder of {@link LoadOptions}. */
     public static final class Builder {
         private Device device;
         private DataType dtype;
         private LoadProgress progress = LoadProgress.NONE;
         private DecoderPlan plan = DecoderPlan.inference();
+        private boolean ignoreUnusedTensors;
 
         private Builder() {
         }
@@ -142,6 +160,19 @@ public final class LoadOptions {
          */
         public Builder plan(DecoderPlan plan) {
             this.plan = Objects.requireNonNull(plan, "plan");
+            return this;
+        }
+
+        /**
+         * Loads a checkpoint that holds tensors config.json gives no use for (for example a config that keeps only
+         * the first layers of a deeper checkpoint), logging the tensors left out as a warning; by default such a
+         * checkpoint is refused.
+         *
+         * @param ignore whether to load anyway
+         * @return this builder
+         */
+        public Builder ignoreUnusedTensors(boolean ignore) {
+            this.ignoreUnusedTensors = ignore;
             return this;
         }
 

@@ -102,6 +102,20 @@ class ConfigTest {
     }
 
     @Test
+    void aModelPathThatIsAFileIsRefusedAsNoCheckpointDirectory() throws IOException {
+        Path weights = Files.writeString(tmp.resolve("model.safetensors"), "not json at all");
+        assertThatThrownBy(() -> LlavaConfig.load(weights)).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.getMessage()).contains("is a file, expected a checkpoint directory")
+                    .contains(weights.toString()).doesNotContain("JSON");
+            assertThat(e.file()).contains(weights);
+        });
+        Path config = Files.copy(Fixtures.golden("tiny-llava").resolve("config.json"), tmp.resolve("config.json"));
+        assertThat(LlavaConfig.load(config).source()).as("config.json itself is still accepted").isEqualTo(config);
+        assertThatThrownBy(() -> LlavaConfig.load(tmp.resolve("nowhere"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
     void configThatIsNotJsonIsRefused() throws IOException {
         Files.writeString(tmp.resolve("config.json"), "{\"model_type\": \"llava\",");
         assertThatThrownBy(() -> LlavaConfig.load(tmp)).isInstanceOf(ConfigException.class)
@@ -144,7 +158,13 @@ class ConfigTest {
                 broken("eos outside the vocabulary", text(t -> t.putArray("eos_token_id").add(2).add(160)),
                         "text_config.eos_token_id 160", "vocabulary of 160"),
                 broken("image token outside the vocabulary", root -> root.put("image_token_index", 200),
-                        "image_token_index 200"));
+                        "image_token_index 200", "vocabulary of 160"),
+                broken("image token at the vocabulary size", root -> root.put("image_token_index", 160),
+                        "image_token_index 160", "text_config.vocab_size"),
+                broken("image token under its other name outside the vocabulary", root -> {
+                    root.remove("image_token_index");
+                    root.put("image_token_id", 170);
+                }, "image_token_id 170"));
     }
 
     private static Arguments broken(String what, Consumer<ObjectNode> edit, String... fragments) {

@@ -7,6 +7,7 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.unimllm.core.CheckpointException;
 import io.unimllm.core.Fixtures;
+import io.unimllm.core.safetensors.SafetensorsWriter;
 import io.unimllm.protocol.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -90,5 +91,79 @@ class ModelLoadErrorsTest {
         Files.delete(dir.resolve("config.json"));
         assertThatThrownBy(() -> LlavaModel.load(dir, CPU)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("config.json not found");
+    }
+
+    @Test
+    void modelPathThatIsAFileIsAConfigErrorSayingADirectoryIsExpected() {
+        Path weights = copy().resolve("model.safetensors");
+        assertThatThrownBy(() -> LlavaModel.load(weights, CPU)).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.getMessage()).contains("is a file, expected a checkpoint directory").doesNotContain("JSON");
+            assertThat(e.file()).contains(weights);
+        });
+        Path config = weights.resolveSibling("config.json");
+        assertThatThrownBy(() -> LlavaModel.load(config, CPU)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("is a file, expected a checkpoint directory");
+    }
+
+    @Test
+    void configWithFewerLayersThanTheCheckpointIsRefusedNamingTheUnusedTensors() {
+        Path dir = copy();
+        Fixtures.editConfig(dir, root -> ((ObjectNode) root.get("text_config")).put("num_hidden_layers", 1));
+        String layer1 = "language_model.model.layers.1.";
+        assertThatThrownBy(() -> LlavaModel.load(dir, CPU)).isInstanceOfSatisfying(CheckpointException.class, e -> {
+            assertThat(e.tensor()).hasValueSatisfying(t -> assertThat(t).startsWith(layer1));
+            assertThat(e.file()).contains(dir.resolve("model.safetensors"));
+            assertThat(e.getMessage()).contains("9 tensor(s)").contains("not used").contains(layer1)
+                    .contains("(9 in all)").contains("ignoreUnusedTensors(true)");
+        });
+    }
+
+    @Test
+    void unusedTensorsLoadWhenExplicitlyIgnored() {
+        Path dir = copy();
+        Fixtures.editConfig(dir, root -> ((ObjectNode) root.get("text_config")).put("num_hidden_layers", 1));
+        LoadOptions ignoring = LoadOptions.builder().device(Device.cpu()).ignoreUnusedTensors(true).build();
+        assertThat(ignoring.ignoresUnusedTensors()).isTrue();
+        assertThat(CPU.ignoresUnusedTensors()).as("refused by default").isFalse();
+        try (LlavaModel model = LlavaModel.load(dir, ignoring)) {
+            assertThat(model.parameters()).containsKey("language_model.model.layers.0.mlp.down_proj.weight")
+                    .doesNotContainKey(DOWN_PROJ);
+        }
+    }
+
+    @Test
+    void visionLayerBeyondTheConfigAndWeightsOfAnotherArchitectureAreUnused() {
+        Path dir = copy();
+        // 2 vision layers with feature layer -2: layer 1 is described (not needed), layer 2 is beyond the config
+        Fixtures.editConfig(dir, root -> ((ObjectNode) root.get("vision_config")).put("num_hidden_layers", 2));
+        assertThatThrownBy(() -> LlavaModel.load(dir, CPU)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("vision_tower.vision_model.encoder.layers.2.")
+                .hasMessageNotContaining("encoder.layers.1.");
+        Path other = copy2();
+        Fixtures.editWeights(other, entries -> entries.add(SafetensorsWriter.Entry.f32("image_newline",
+                new long[] {32}, new float[32])));
+        assertThatThrownBy(() -> LlavaModel.load(other, CPU)).isInstanceOfSatisfying(CheckpointException.class,
+                e -> assertThat(e.tensor()).contains("image_newline"));
+    }
+
+    @Test
+    void buffersHuggingFaceRecomputesAndLayersPastTheFeatureLayerAreNoError() {
+        Path dir = copy();
+        Fixtures.editWeights(dir, entries -> {
+            entries.add(SafetensorsWriter.Entry.f32("language_model.model.layers.0.self_attn.rotary_emb.inv_freq",
+                    new long[] {4}, new float[4]));
+            entries.add(SafetensorsWriter.Entry.f32("vision_tower.vision_model.embeddings.position_ids",
+                    new long[] {17}, new float[17]));
+        });
+        try (LlavaModel model = LlavaModel.load(dir, CPU)) {
+            // the fixture also holds vision layer 2 and post_layernorm, which feature layer -2 does not read
+            assertThat(model.parameters())
+                    .doesNotContainKey("vision_tower.vision_model.encoder.layers.2.mlp.fc1.weight")
+                    .doesNotContainKey("vision_tower.vision_model.post_layernorm.weight");
+        }
+    }
+
+    private Path copy2() {
+        return Fixtures.copy("tiny-llava", tmp.resolve("ckpt2"));
     }
 }

@@ -13,6 +13,7 @@ import io.unimllm.core.generate.Prompt;
 import io.unimllm.core.model.DecoderPlan;
 import io.unimllm.core.model.LlavaModel;
 import io.unimllm.core.model.LoadOptions;
+import io.unimllm.examples.Main;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * Decoder throughput benchmark: prefill and decode tokens/s at several batch sizes (median of runs after warm-up),
@@ -78,6 +83,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu")
     String device;
 
+    @ParentCommand
+    Main main;
+
+    @Spec
+    CommandSpec spec;
+
     private final List<String> jsonLines = new ArrayList<>();
 
     @Override
@@ -87,11 +98,18 @@ public final class BenchCommand implements Callable<Integer> {
             // read by DJL's PyTorch engine when it starts; calling into JNI before that fails to link
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         }
-        LoadOptions.Builder options = LoadOptions.builder().progress((done, total) -> {
-            if (done % 16 == 0 || done == total) {
-                System.err.printf("\rloading %d/%d tensors", done, total);
-            }
-        });
+        LoadOptions.Builder options = LoadOptions.builder();
+        if (main.progress()) {
+            options.progress((done, total) -> {
+                if (done % 16 == 0 || done == total) {
+                    System.err.printf("\rloading %d/%d tensors", done, total);
+                }
+            });
+        }
+        if (!List.of("auto", "cpu", "gpu").contains(device)) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--device': '" + device
+                    + "' (expected auto, cpu or gpu)");
+        }
         if (!device.equals("auto")) {
             options.device(device.equals("gpu") ? Device.gpu() : Device.cpu());
         }

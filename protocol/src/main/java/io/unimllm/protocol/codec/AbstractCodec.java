@@ -1,6 +1,10 @@
 package io.unimllm.protocol.codec;
 
+import io.unimllm.geometry.Box;
+import io.unimllm.geometry.Geometry;
 import io.unimllm.geometry.Grounding;
+import io.unimllm.geometry.Point;
+import io.unimllm.geometry.Polygon;
 import io.unimllm.protocol.ParseWarning.Kind;
 import io.unimllm.protocol.ParseWarning;
 import java.util.ArrayList;
@@ -25,8 +29,10 @@ abstract class AbstractCodec implements GroundingCodec {
         try {
             ScanResult r = scanAt(c, imageWidth, imageHeight);
             if (r instanceof ScanResult.NoMatch) {
+                Cursor atStart = new Cursor(text, from, endOfInput);
                 for (String opener : openers()) {
-                    if (c.truncatedPrefixOf(opener)) {
+                    // from where the scan stopped (a phrase read, its region cut off) or from where it began
+                    if (c.truncatedPrefixOf(opener) || atStart.truncatedPrefixOf(opener)) {
                         return new ScanResult.Match(text.length(), List.of(), List.of(ParseWarning.at(
                                 Kind.TRUNCATED_TOKEN, from, "output ends inside " + opener + "; dropped")), false);
                     }
@@ -150,6 +156,111 @@ abstract class AbstractCodec implements GroundingCodec {
             return new Numbers(values, positions, ParseWarning.at(Kind.MALFORMED_GROUNDING, at,
                     "unexpected '" + (char) ch + "' inside " + open + "; dropped"));
         }
+    }
+
+    /**
+     * A phrase tag read before a grounding: {@code label} when one was read (null when the opener was not there),
+     * or {@code early}, the result to return at once (the phrase is cut off, or is plain text).
+     */
+    record Phrase(String label, ScanResult early) {}
+
+    /**
+     * Reads {@code open label close} when {@code open} comes next. A phrase cut off by the end of input is a dropped
+     * {@link Kind#UNTERMINATED_GROUNDING}; a phrase interrupted by another tag is plain text.
+     */
+    static Phrase readPhrase(Cursor c, int at, String open, String close) {
+        if (open == null || !c.accept(open)) {
+            return new Phrase(null, null);
+        }
+        String label = c.readUntilAny("<").strip();
+        if (c.accept(close)) {
+            return new Phrase(label, null);
+        }
+        if (c.atEof() || c.truncatedPrefixOf(close)) {
+            c.toEnd();
+            return new Phrase(null, match(c, List.of(), List.of(ParseWarning.at(Kind.UNTERMINATED_GROUNDING, at,
+                    "output ends inside " + open + " before " + close + "; dropped"))));
+        }
+        return new Phrase(null, ScanResult.NO_MATCH);
+    }
+
+    /** A grounding labelled with {@code label} unless that is null or blank. */
+    static Grounding labelled(Geometry g, String label) {
+        return label == null || label.isBlank() ? Grounding.of(g) : Grounding.of(g, label);
+    }
+
+    /** Clamps a code into {@code 0..max}, warning when it was outside. */
+    static double clampCode(NumberLists.Num n, double max, String what, List<ParseWarning> warnings) {
+        double v = n.value();
+        if (v < 0 || v > max) {
+            double r = Math.max(0, Math.min(max, v));
+            warnings.add(ParseWarning.at(Kind.OUT_OF_RANGE, n.at(), what + " coordinate " + plain(v) + " outside 0.."
+                    + plain(max) + "; clamped to " + plain(r)));
+            return r;
+        }
+        return v;
+    }
+
+    /** A number without a needless ".0". */
+    static String plain(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return Double.toString(v);
+    }
+
+    /**
+     * Decodes one group of codes in a frame: 4 numbers are a box {@code (x1, y1, x2, y2)}, 2 a point
+     * {@code (x, y)} (y first in both when {@code yFirst}), and, when {@code quads}, 8 a four-cornered polygon. Other
+     * counts are a {@link Kind#WRONG_ARITY} warning and null.
+     */
+    static Geometry decodeGroup(List<NumberLists.Num> g, CoordinateFrame.Scale s, boolean yFirst, boolean quads,
+            String what, List<ParseWarning> warnings) {
+        int n = g.size();
+        int at = g.isEmpty() ? -1 : g.get(0).at();
+        if (n == 4 || n == 2 || (quads && n == 8)) {
+            double[] xy = new double[n];
+            for (int i = 0; i < n; i += 2) {
+                int xi = yFirst ? i + 1 : i;
+                int yi = yFirst ? i : i + 1;
+                xy[i] = clampCode(g.get(xi), s.maxX(), what, warnings);
+                xy[i + 1] = clampCode(g.get(yi), s.maxY(), what, warnings);
+            }
+            if (n == 2) {
+                return new Point(s.pixelX(xy[0]), s.pixelY(xy[1]));
+            }
+            if (n == 8) {
+                List<Point> pts = new ArrayList<>();
+                for (int i = 0; i < 8; i += 2) {
+                    pts.add(new Point(s.pixelX(xy[i]), s.pixelY(xy[i + 1])));
+                }
+                return new Polygon(pts);
+            }
+            if (xy[2] < xy[0] || xy[3] < xy[1]) {
+                warnings.add(ParseWarning.at(Kind.SWAPPED_CORNERS, at, what + " corners out of order (" + plain(xy[0])
+                        + "," + plain(xy[1]) + "," + plain(xy[2]) + "," + plain(xy[3]) + "); swapped"));
+            }
+            return new Box(s.pixelX(Math.min(xy[0], xy[2])), s.pixelY(Math.min(xy[1], xy[3])),
+                    s.pixelX(Math.max(xy[0], xy[2])), s.pixelY(Math.max(xy[1], xy[3])));
+        }
+        warnings.add(arity(at, what, n, quads ? "4 (box), 2 (point) or 8 (quad)" : "4 (box) or 2 (point)"));
+        return null;
+    }
+
+    /** The codes of a box (x1, y1, x2, y2) or a point (x, y) in a frame, formatted; null for other geometry. */
+    static String[] codes(Geometry g, CoordinateFrame.Scale s) {
+        if (g instanceof Box b) {
+            return new String[] {s.format(s.codeX(b.x1())), s.format(s.codeY(b.y1())), s.format(s.codeX(b.x2())),
+                s.format(s.codeY(b.y2()))};
+        }
+        if (g instanceof Point p) {
+            return new String[] {s.format(s.codeX(p.x())), s.format(s.codeY(p.y()))};
+        }
+        return null;
+    }
+
+    static IllegalArgumentException cannotWrite(String dialect, Geometry g) {
+        return new IllegalArgumentException("the " + dialect + " dialect cannot write " + g.getClass().getSimpleName());
     }
 
     static ParseWarning arity(int at, String what, int got, String expected) {

@@ -3,6 +3,7 @@ package io.unimllm.protocol.codec;
 import io.unimllm.geometry.Box;
 import io.unimllm.geometry.Geometry;
 import io.unimllm.geometry.Grounding;
+import io.unimllm.geometry.Point;
 import io.unimllm.protocol.ParseWarning.Kind;
 import io.unimllm.protocol.ParseWarning;
 import java.util.ArrayList;
@@ -14,7 +15,9 @@ import java.util.List;
  * the second its bottom-right cell. Several boxes for one phrase are joined inside the object by
  * {@code </delimiter_of_multi_objects/>}. Decoding spans from the top-left cell's top-left corner to the
  * bottom-right cell's bottom-right corner (Hugging Face's post-processor uses cell centres instead when the cells
- * differ); encoding takes the cells holding {@code (x1, y1)} and the last pixel before {@code (x2, y2)}.
+ * differ); encoding takes the cells holding {@code (x1, y1)} and the last pixel before {@code (x2, y2)}. An object
+ * holding one patch index is a {@link Point} at that cell's centre, labelled with the phrase. An answer cut off inside
+ * a {@code <patch_index_} token is a {@link io.unimllm.protocol.ParseWarning.Kind#TRUNCATED_TOKEN}.
  */
 public final class Kosmos2Codec extends AbstractCodec {
     /** Cells per image side. */
@@ -41,13 +44,18 @@ public final class Kosmos2Codec extends AbstractCodec {
 
     @Override
     protected List<String> openers() {
-        return List.of("<phrase>", "<object>");
+        return List.of("<phrase>", "<object>", PATCH);
     }
 
     @Override
     public String encode(Grounding grounding, int w, int h) {
         Quantizer.checkSize(w, h);
         Geometry g = grounding.geometry();
+        String phrase = grounding.label().map(l -> "<phrase>" + l + "</phrase>").orElse("");
+        if (g instanceof Point p) {
+            int cell = Quantizer.bin(p.y(), h, GRID) * GRID + Quantizer.bin(p.x(), w, GRID);
+            return phrase + "<object>" + String.format("%s%04d>", PATCH, cell) + "</object>";
+        }
         if (!(g instanceof Box b)) {
             throw new IllegalArgumentException("the Kosmos-2 dialect cannot write " + g.getClass().getSimpleName());
         }
@@ -55,7 +63,6 @@ public final class Kosmos2Codec extends AbstractCodec {
         int r1 = Quantizer.bin(b.y1(), h, GRID);
         int c2 = Quantizer.clamp((int) Math.ceil(b.x2() / w * GRID) - 1, c1, GRID - 1);
         int r2 = Quantizer.clamp((int) Math.ceil(b.y2() / h * GRID) - 1, r1, GRID - 1);
-        String phrase = grounding.label().map(l -> "<phrase>" + l + "</phrase>").orElse("");
         return phrase + "<object>" + String.format("%s%04d>%s%04d>", PATCH, r1 * GRID + c1, PATCH, r2 * GRID + c2)
                 + "</object>";
     }
@@ -78,6 +85,9 @@ public final class Kosmos2Codec extends AbstractCodec {
                 return ScanResult.NO_MATCH; // a phrase without an object is plain text
             }
         }
+        if (label == null && c.lookingAt(PATCH)) {
+            return ScanResult.NO_MATCH; // a stray patch index is text; looking at it waits for a cut-off one to end
+        }
         if (!c.accept("<object>")) {
             return ScanResult.NO_MATCH;
         }
@@ -98,6 +108,10 @@ public final class Kosmos2Codec extends AbstractCodec {
                             "unexpected '" + (char) c.peek() + "' inside <patch_index_...>; dropped the object")));
                 }
                 group.add(new long[] {v, t});
+            } else if (c.truncatedPrefixOf(PATCH)) {
+                c.toEnd();
+                return match(c, List.of(), List.of(ParseWarning.at(Kind.TRUNCATED_TOKEN, t,
+                        "output ends inside <patch_index_...>; dropped the object")));
             } else if (c.accept(DELIMITER)) {
                 group = new ArrayList<>();
                 groups.add(group);
@@ -115,9 +129,15 @@ public final class Kosmos2Codec extends AbstractCodec {
         List<Grounding> out = new ArrayList<>();
         int max = GRID * GRID - 1;
         for (List<long[]> gr : groups) {
+            if (gr.size() == 1) {
+                long cell = clampWarn(gr.get(0)[0], 0, max, (int) gr.get(0)[1], "<patch_index_>", warnings);
+                Point p = new Point((cell % GRID + 0.5) * w / GRID, (cell / GRID + 0.5) * h / GRID);
+                out.add(label == null || label.isEmpty() ? Grounding.of(p) : Grounding.of(p, label));
+                continue;
+            }
             if (gr.size() != 2) {
                 warnings.add(ParseWarning.at(Kind.WRONG_ARITY, gr.isEmpty() ? at : (int) gr.get(0)[1],
-                        "Kosmos-2 box has " + gr.size() + " patch indices, expected 2; dropped"));
+                        "Kosmos-2 box has " + gr.size() + " patch indices, expected 2 (or 1, a point); dropped"));
                 continue;
             }
             long ul = clampWarn(gr.get(0)[0], 0, max, (int) gr.get(0)[1], "<patch_index_>", warnings);

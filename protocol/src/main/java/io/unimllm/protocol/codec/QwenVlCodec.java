@@ -3,6 +3,7 @@ package io.unimllm.protocol.codec;
 import io.unimllm.geometry.Box;
 import io.unimllm.geometry.Geometry;
 import io.unimllm.geometry.Grounding;
+import io.unimllm.geometry.Point;
 import io.unimllm.protocol.ParseWarning.Kind;
 import io.unimllm.protocol.ParseWarning;
 import java.util.ArrayList;
@@ -12,7 +13,8 @@ import java.util.List;
  * Qwen-VL's dialect: {@code <ref>the dog</ref><box>(120,300),(560,880)</box>}, integers {@code 0..1000} on a grid
  * whose 0 and 1000 lie on the image edges, x first. Encode {@code round(v / size * 1000)}; decode
  * {@code q * size / 1000} (as Qwen-VL's own drawing code). A {@code <ref>} may be followed by several boxes; a
- * {@code <ref>} without a box is plain text.
+ * {@code <ref>} without a box is plain text. A box holding one point, {@code <box>(x,y)</box>}, is a
+ * {@link Point} with the phrase as its label.
  */
 public final class QwenVlCodec extends AbstractCodec {
     /** Grid divisions per image side; codes run 0..SCALE. */
@@ -42,10 +44,14 @@ public final class QwenVlCodec extends AbstractCodec {
     public String encode(Grounding grounding, int w, int h) {
         Quantizer.checkSize(w, h);
         Geometry g = grounding.geometry();
+        String ref = grounding.label().map(l -> "<ref>" + l + "</ref>").orElse("");
+        if (g instanceof Point p) {
+            return ref + "<box>(" + Quantizer.gridRound(p.x(), w, SCALE, SCALE) + ","
+                    + Quantizer.gridRound(p.y(), h, SCALE, SCALE) + ")</box>";
+        }
         if (!(g instanceof Box b)) {
             throw new IllegalArgumentException("the Qwen-VL dialect cannot write " + g.getClass().getSimpleName());
         }
-        String ref = grounding.label().map(l -> "<ref>" + l + "</ref>").orElse("");
         return ref + "<box>(" + Quantizer.gridRound(b.x1(), w, SCALE, SCALE) + ","
                 + Quantizer.gridRound(b.y1(), h, SCALE, SCALE) + "),(" + Quantizer.gridRound(b.x2(), w, SCALE, SCALE)
                 + "," + Quantizer.gridRound(b.y2(), h, SCALE, SCALE) + ")</box>";
@@ -79,18 +85,24 @@ public final class QwenVlCodec extends AbstractCodec {
                 warnings.add(n.problem());
                 break;
             }
-            if (n.values().size() != 4) {
-                warnings.add(arity(t, "Qwen-VL <box>", n.values().size(), "4"));
+            int count = n.values().size();
+            if (count != 4 && count != 2) {
+                warnings.add(arity(t, "Qwen-VL <box>", count, "4 (box) or 2 (point)"));
                 continue;
             }
-            long[] q = new long[4];
-            for (int i = 0; i < 4; i++) {
+            long[] q = new long[count];
+            for (int i = 0; i < count; i++) {
                 q[i] = clampWarn(n.values().get(i), 0, SCALE, n.positions().get(i), "Qwen-VL <box>", warnings);
             }
-            q = orderCorners(q, t, "Qwen-VL <box>", warnings);
-            Box b = new Box(Quantizer.gridValue(q[0], w, SCALE), Quantizer.gridValue(q[1], h, SCALE),
-                    Quantizer.gridValue(q[2], w, SCALE), Quantizer.gridValue(q[3], h, SCALE));
-            out.add(label == null || label.isEmpty() ? Grounding.of(b) : Grounding.of(b, label));
+            Geometry g;
+            if (count == 2) {
+                g = new Point(Quantizer.gridValue(q[0], w, SCALE), Quantizer.gridValue(q[1], h, SCALE));
+            } else {
+                q = orderCorners(q, t, "Qwen-VL <box>", warnings);
+                g = new Box(Quantizer.gridValue(q[0], w, SCALE), Quantizer.gridValue(q[1], h, SCALE),
+                        Quantizer.gridValue(q[2], w, SCALE), Quantizer.gridValue(q[3], h, SCALE));
+            }
+            out.add(labelled(g, label));
         }
         return match(c, out, warnings);
     }

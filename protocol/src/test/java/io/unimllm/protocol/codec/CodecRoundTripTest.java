@@ -28,13 +28,44 @@ class CodecRoundTripTest {
                 Arguments.of(new Florence2Codec(), 1000, true, true, true),
                 Arguments.of(new Florence2Codec(Florence2Codec.Mode.SEGMENTATION), 1000, false, true, true),
                 Arguments.of(new PaliGemmaCodec(), 1024, false, false, true),
-                Arguments.of(new QwenVlCodec(), 1000, false, false, true),
-                Arguments.of(new Kosmos2Codec(), 32, false, false, true),
-                Arguments.of(new ShikraCodec(), 1000, true, false, false));
+                Arguments.of(new QwenVlCodec(), 1000, true, false, true),
+                Arguments.of(new Kosmos2Codec(), 32, true, false, true),
+                Arguments.of(new ShikraCodec(), 1000, true, false, false),
+                Arguments.of(new Qwen2VlCodec(), 1000, true, false, true),
+                Arguments.of(new Qwen25VlCodec(), RESIZED, true, false, true),
+                Arguments.of(new Qwen3VlCodec(), 1000, true, false, true),
+                Arguments.of(new InternVlCodec(), 1000, true, false, true),
+                Arguments.of(new MiniCpmVCodec(), 1000, true, false, true),
+                Arguments.of(new MolmoCodec(), 100, true, false, true),
+                Arguments.of(new CogVlmCodec(), 1000, true, false, false),
+                Arguments.of(new Glm4vCodec(), 1000, true, false, false),
+                Arguments.of(new MiniGptV2Codec(), 100, true, false, true),
+                Arguments.of(new FerretCodec(), 1000, true, false, false),
+                Arguments.of(new DeepSeekVl2Codec(), 999, true, false, true),
+                Arguments.of(new GeminiCodec(), 1000, true, false, true));
     }
 
+    /** Steps per side for a frame in pixels of the model's resized input: the resized size. */
+    private static final int RESIZED = -1;
+
     private static boolean writesBoxes(GroundingCodec codec) {
-        return !codec.name().equals("florence2-seg");
+        return !codec.name().equals("florence2-seg") && !codec.name().equals("molmo");
+    }
+
+    /** One quantisation step along x (y when {@code alongY}) for the codec on a {@code w x h} image. */
+    private static double step(GroundingCodec codec, int steps, int w, int h, boolean alongY) {
+        if (steps == RESIZED) {
+            CoordinateFrame.Scale s = ((Qwen25VlCodec) codec).frame().scale(w, h);
+            return (alongY ? h / s.divisorY() : w / s.divisorX()) + 1e-9;
+        }
+        return (double) (alongY ? h : w) / steps + 1e-9;
+    }
+
+    /** A random image size; sides within Qwen's aspect-ratio limit of 200, which its resize rule refuses beyond. */
+    private static int[] size(Random r) {
+        int w = 1 + r.nextInt(4000);
+        int h = Math.max(1 + w / 200, Math.min(w * 200, 1 + r.nextInt(4000)));
+        return new int[] {w, h};
     }
 
     @org.junit.jupiter.api.Test
@@ -63,8 +94,9 @@ class CodecRoundTripTest {
         }
         Random r = new Random(codec.name().hashCode());
         for (int i = 0; i < TRIALS; i++) {
-            int w = 1 + r.nextInt(4000);
-            int h = 1 + r.nextInt(4000);
+            int[] size = size(r);
+            int w = size[0];
+            int h = size[1];
             Box box = randomBox(r, w, h);
             String label = labels ? WORDS[r.nextInt(WORDS.length)] : null;
             String text = codec.encode(Grounding.of(box, label), w, h);
@@ -74,8 +106,8 @@ class CodecRoundTripTest {
             assertThat(decoded).as("%s decoding %s", codec, text).hasSize(1);
             assertThat(decoded.get(0).geometry()).isInstanceOf(Box.class);
             Box back = (Box) decoded.get(0).geometry();
-            double tx = (double) w / steps + 1e-9;
-            double ty = (double) h / steps + 1e-9;
+            double tx = step(codec, steps, w, h, false);
+            double ty = step(codec, steps, w, h, true);
             assertThat(back.x1()).as(text).isCloseTo(box.x1(), within(tx));
             assertThat(back.y1()).as(text).isCloseTo(box.y1(), within(ty));
             assertThat(back.x2()).as(text).isCloseTo(box.x2(), within(tx));
@@ -95,17 +127,22 @@ class CodecRoundTripTest {
         }
         Random r = new Random(codec.name().hashCode() + 1);
         for (int i = 0; i < TRIALS; i++) {
-            int w = 1 + r.nextInt(4000);
-            int h = 1 + r.nextInt(4000);
+            int[] size = size(r);
+            int w = size[0];
+            int h = size[1];
             Point p = randomPoint(r, w, h);
-            String text = codec.encode(Grounding.of(p), w, h);
+            String label = labels ? WORDS[r.nextInt(WORDS.length)] : null;
+            String text = codec.encode(Grounding.of(p, label), w, h);
 
             List<Grounding> decoded = codec.decode(text, w, h);
 
             assertThat(decoded).as(text).hasSize(1);
             Point back = (Point) decoded.get(0).geometry();
-            assertThat(back.x()).as(text).isCloseTo(p.x(), within((double) w / steps + 1e-9));
-            assertThat(back.y()).as(text).isCloseTo(p.y(), within((double) h / steps + 1e-9));
+            assertThat(back.x()).as(text).isCloseTo(p.x(), within(step(codec, steps, w, h, false)));
+            assertThat(back.y()).as(text).isCloseTo(p.y(), within(step(codec, steps, w, h, true)));
+            if (labels) {
+                assertThat(decoded.get(0).label()).as(text).contains(label);
+            }
         }
     }
 
@@ -148,8 +185,9 @@ class CodecRoundTripTest {
         }
         Random r = new Random(codec.name().hashCode() + 3);
         for (int i = 0; i < TRIALS / 4; i++) {
-            int w = 1 + r.nextInt(4000);
-            int h = 1 + r.nextInt(4000);
+            int[] size = size(r);
+            int w = size[0];
+            int h = size[1];
             List<Grounding> gs = new ArrayList<>();
             int n = 1 + r.nextInt(4);
             for (int k = 0; k < n; k++) {
@@ -163,11 +201,30 @@ class CodecRoundTripTest {
             for (int k = 0; k < n; k++) {
                 Box a = (Box) gs.get(k).geometry();
                 Box b = (Box) decoded.get(k).geometry();
-                assertThat(b.x1()).as(text).isCloseTo(a.x1(), within((double) w / steps + 1e-9));
-                assertThat(b.y2()).as(text).isCloseTo(a.y2(), within((double) h / steps + 1e-9));
+                assertThat(b.x1()).as(text).isCloseTo(a.x1(), within(step(codec, steps, w, h, false)));
+                assertThat(b.y2()).as(text).isCloseTo(a.y2(), within(step(codec, steps, w, h, true)));
                 assertThat(decoded.get(k).label()).isEqualTo(gs.get(k).label());
             }
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("codecs")
+    void labelsWithQuotesAndCommasSurvive(GroundingCodec codec, int steps, boolean points, boolean polygons,
+            boolean labels) {
+        if (!labels) {
+            return;
+        }
+        String label = "the \"red\" car, 2nd";
+        Grounding g = writesBoxes(codec) ? Grounding.of(new Box(10, 20, 300, 200), label)
+                : points ? Grounding.of(new Point(10, 20), label)
+                : Grounding.of(new Polygon(List.of(new Point(1, 2), new Point(300, 20), new Point(100, 400))), label);
+        String text = codec.encode(g, 640, 480);
+
+        List<Grounding> decoded = codec.decode(text, 640, 480);
+
+        assertThat(decoded).as(text).singleElement().extracting(Grounding::label)
+                .isEqualTo(java.util.Optional.of(label));
     }
 
     @org.junit.jupiter.api.Test

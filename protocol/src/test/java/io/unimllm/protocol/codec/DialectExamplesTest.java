@@ -127,16 +127,28 @@ class DialectExamplesTest {
         assertThat(Codecs.byName("kosmos-2")).isInstanceOf(Kosmos2Codec.class);
         assertThat(Codecs.all()).extracting(GroundingCodec::name).containsExactlyElementsOf(Codecs.names());
         assertThat(Codecs.names()).containsExactly("unimllm", "florence2", "florence2-seg", "paligemma", "qwen-vl",
-                "kosmos2", "shikra");
+                "kosmos2", "shikra", "qwen2-vl", "qwen2.5-vl", "qwen3-vl", "internvl", "minicpm-v", "molmo", "cogvlm",
+                "glm4v", "minigpt-v2", "ferret", "deepseek-vl2", "gemini");
+        assertThat(Codecs.byName("qwen2_5_vl")).isInstanceOf(Qwen25VlCodec.class);
+        assertThat(Codecs.byName("Qwen2.5-VL")).isInstanceOf(Qwen25VlCodec.class);
+        assertThat(Codecs.byName("qwen2_vl")).isInstanceOf(Qwen2VlCodec.class);
+        assertThat(Codecs.byName("CogAgent")).isInstanceOf(CogVlmCodec.class);
+        assertThat(Codecs.byName("GLM-4.5V")).isInstanceOf(Glm4vCodec.class);
+        assertThat(Codecs.byName("InternVL2.5")).isInstanceOf(InternVlCodec.class);
         assertThatThrownBy(() -> Codecs.byName("llava")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown grounding codec 'llava'").hasMessageContaining("kosmos2");
     }
 
     @Test
     void codecsRefuseGeometryTheirDialectCannotWrite() {
-        assertThatThrownBy(() -> new QwenVlCodec().encode(Grounding.of(new Point(1, 2)), W, H))
+        Polygon triangle = new Polygon(List.of(new Point(1, 2), new Point(30, 2), new Point(10, 40)));
+        assertThatThrownBy(() -> new QwenVlCodec().encode(Grounding.of(triangle), W, H))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Qwen-VL").hasMessageContaining(
-                        "Point");
+                        "Polygon");
+        assertThatThrownBy(() -> new MolmoCodec().encode(Grounding.of(new Box(0, 0, 1, 1)), W, H))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Molmo").hasMessageContaining("Box");
+        assertThatThrownBy(() -> new Qwen3VlCodec().encode(Grounding.of(triangle), W, H))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Qwen3-VL");
         assertThatThrownBy(() -> new UnimllmCodec().encode(Grounding.of(new Box(0, 0, 1, 1)), 0, H))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("image size");
     }

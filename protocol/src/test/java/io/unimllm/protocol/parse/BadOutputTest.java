@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.unimllm.geometry.Box;
 import io.unimllm.geometry.Grounding;
+import io.unimllm.geometry.Point;
 import io.unimllm.protocol.FreeGrounding;
 import io.unimllm.protocol.ParseWarning.Kind;
 import io.unimllm.protocol.ParseWarning;
@@ -169,11 +170,45 @@ class BadOutputTest {
 
     @Test
     void kosmos2BadOutputs() {
-        parse("kosmos2", "<object><patch_index_0044></object>", 8, Kind.WRONG_ARITY);
+        parse("kosmos2", "<object><patch_index_0044><patch_index_0100><patch_index_0200></object>", 8,
+                Kind.WRONG_ARITY);
         parse("kosmos2", "<object><patch_index_00", 8, Kind.TRUNCATED_TOKEN);
         parse("kosmos2", "<phrase>a dog</phrase><object><patch_index_0044>", 0, Kind.UNTERMINATED_GROUNDING);
         parse("kosmos2", "<object><patch_index_0863><patch_index_0044></object>", 8, Kind.SWAPPED_CORNERS);
         parse("kosmos2", "<object><patch_index_0044><patch_index_2000></object>", 26, Kind.OUT_OF_RANGE);
+    }
+
+    @Test
+    void qwenVlBoxHoldingOnePointKeepsThePhraseAsALabelledPoint() {
+        ParsedOutput out = new OutputParser(Codecs.byName("qwen-vl"), TaskVocabulary.defaults(), W, H)
+                .parse("Click <ref>the OK button</ref><box>(246,113)</box> now.");
+
+        assertThat(out.warnings()).isEmpty();
+        assertThat(out.freeGroundings()).containsExactly(Grounding.of(new Point(246, 56.5), "the OK button"));
+        assertThat(out.text()).isEqualTo("Click now.");
+    }
+
+    @Test
+    void kosmos2ObjectWithOnePatchIndexKeepsThePhraseAsAPointAtTheCellCentre() {
+        ParsedOutput out = new OutputParser(Codecs.byName("kosmos2"), TaskVocabulary.defaults(), W, H)
+                .parse("<phrase> a dog</phrase><object><patch_index_0044></object>");
+
+        // cell 44 = row 1, column 12 of 32: centre ((12 + 0.5) / 32 * 1000, (1 + 0.5) / 32 * 500)
+        assertThat(out.warnings()).isEmpty();
+        assertThat(out.freeGroundings()).containsExactly(Grounding.of(new Point(390.625, 23.4375), "a dog"));
+    }
+
+    @Test
+    void kosmos2AnswerCutInsideAPatchIndexTokenIsATruncatedToken() {
+        ParsedOutput out = parse("kosmos2", "<phrase> a dog</phrase><object><patch_index_0044><patch_ind", 49,
+                Kind.TRUNCATED_TOKEN);
+        assertThat(out.segments()).isEmpty();
+
+        out = parse("kosmos2", "I see<phrase> a dog</phrase><object><patch_ind", 36, Kind.TRUNCATED_TOKEN);
+        assertThat(out.segments()).containsExactly(new TextSpan("I see"));
+
+        out = parse("kosmos2", "I see <patch_ind", 6, Kind.TRUNCATED_TOKEN);
+        assertThat(out.segments()).containsExactly(new TextSpan("I see "));
     }
 
     @Test

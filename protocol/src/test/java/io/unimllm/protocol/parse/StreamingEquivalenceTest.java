@@ -57,7 +57,10 @@ class StreamingEquivalenceTest {
         List<Grounding> gs = samples(codec, r);
         String[] junk = {"<", ">", "[", "]", "<task_", "<task_xyz>", "</task>", "</", ";", ",", "0.5", "12", " ",
                 "\n", "<box>1,2</box>", "<box>5,6,3,1200</box>", "<loc_", "<loc0", "<ref>", "</ref>", "<object>",
-                "<phrase>", "[0.1,0.2", "<poly>", "<sep>", "<seg012>", "<patch_index_0001>"};
+                "<phrase>", "[0.1,0.2", "<poly>", "<sep>", "<seg012>", "<patch_index_0001>", "<patch_ind",
+                "```json\n", "```", "{\"bbox_2d\": [", "\"label\": \"a \"b\"\"}", "]", "}", "{", "'", "\"",
+                "<|box_start|>", "<|box_end|>", "(1,2)", "[[", "]]", "[[1, 2, 3, 4]]", "<point x=\"", "\" y=\"",
+                "{<", "<12>", "<p>", "</p>", "<delim>", "<|det|>", "<|begin_of_box|>", "<points x1=\"3\" y1=\"4\">"};
         String[] words = {"the dog", " and ", "a cat", "ok.", "x<y", "[1]", "résumé"};
         String[] tasks = {"<task_seg>", "<task_det>", "<task_edit>", "<task_gen>"};
         StringBuilder sb = new StringBuilder();

@@ -16,9 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A checkpoint's {@code unimllm.json}: the chat template, image placeholder, task vocabulary, grounding codec, routes
- * and expert options. Every field is optional; a checkpoint without the file is a plain LLaVA model (llava-v1
- * template, default task tokens, unimllm codec). See docs/protocol.md.
+ * A checkpoint's {@code unimllm.json}: the chat template, image placeholder, task vocabulary (with the hidden-state
+ * slots of its task tokens), grounding codec, routes and expert options. Every field is optional; a checkpoint
+ * without the file is a plain LLaVA model (llava-v1 template, default task tokens, unimllm codec). See
+ * docs/protocol.md.
  *
  * @param template chat template
  * @param imageToken image placeholder string
@@ -59,7 +60,8 @@ public record ModelManifest(ChatTemplate template, String imageToken, TaskVocabu
                 throw new ConfigException("generation.max_new_tokens must be positive, got " + max, file);
             }
             return new ModelManifest(ChatTemplate.byName(root.path("chat_template").asText("llava-v1")),
-                    root.path("image_token").asText("<image>"), TaskVocabulary.fromJson(root.get("tasks")),
+                    root.path("image_token").asText("<image>"),
+                    TaskVocabulary.fromJson(root.get("tasks"), root.get("slots")),
                     Codecs.byName(root.path("codec").asText("unimllm")), RoutingConfig.fromJson(root), options, max);
         } catch (IOException e) {
             throw new ConfigException("unimllm.json is not valid JSON: " + e.getMessage(), file, e);

@@ -96,9 +96,20 @@ public final class UnifiedMllm implements AutoCloseable {
         checkVocabularies(b.dir, manifest, model, tokenizer);
         int size = model.hasVision() ? model.config().vision().imageSize() : 0;
         this.preprocessor = model.hasVision() ? new ImagePreprocessor(ImageProcessorConfig.load(b.dir, size)) : null;
+        // the task tokens' and their slot tokens' hidden states travel with the task calls (docs/protocol.md)
         Set<Integer> keep = new HashSet<>();
         for (String t : manifest.tasks().tokens()) {
             tokenizer.find(t).ifPresent(keep::add);
+        }
+        List<String> warnings = new ArrayList<>();
+        for (String slot : manifest.tasks().slotTokens()) {
+            java.util.OptionalInt id = tokenizer.find(slot);
+            if (id.isPresent()) {
+                keep.add(id.getAsInt());
+            } else {
+                warnings.add("slot token " + slot + " (unimllm.json slots) is not a token of the tokenizer: the model "
+                        + "cannot write it, and tasks that declare it get no slot states");
+            }
         }
         Set<Integer> stops = new HashSet<>(tokenizer.eosIds());
         stops.addAll(model.config().text().eosTokenIds());
@@ -107,7 +118,8 @@ public final class UnifiedMllm implements AutoCloseable {
         this.generation = b.generation == null ? defaults : defaults.overlay(b.generation);
         this.strict = b.strict;
         this.maskPromptPoints = b.maskPromptPoints;
-        this.buildWarnings = List.copyOf(router.unreachableExperts(new HashSet<>(manifest.tasks().asMap().values())));
+        warnings.addAll(router.unreachableExperts(new HashSet<>(manifest.tasks().asMap().values())));
+        this.buildWarnings = List.copyOf(warnings);
         buildWarnings.forEach(w -> LOG.warn("{}", w));
         this.post = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "unimllm-respond");
@@ -151,6 +163,7 @@ public final class UnifiedMllm implements AutoCloseable {
             UnimllmTokenizer tokenizer = b.tokenizer;
             if (tokenizer == null) {
                 List<String> special = new ArrayList<>(manifest.tasks().tokens());
+                special.addAll(manifest.tasks().slotTokens());
                 special.add(manifest.imageToken());
                 tokenizer = UnimllmTokenizer.load(b.dir, special);
                 created.add(tokenizer);
@@ -464,7 +477,7 @@ public final class UnifiedMllm implements AutoCloseable {
             }
             stages.put("parse", Duration.ofNanos(System.nanoTime() - t1));
             long t2 = System.nanoTime();
-            List<TaskResult> results = tasks.isEmpty() ? List.of()
+            List<TaskResult> results = tasks.isEmpty() ? List.of() : request.image() == null ? withoutImage(tasks)
                     : router.route(request.image(), request.instruction(), tasks);
             stages.put("route", Duration.ofNanos(System.nanoTime() - t2));
             for (int i = 0; i < results.size(); i++) {
@@ -481,6 +494,15 @@ public final class UnifiedMllm implements AutoCloseable {
                     warnings, new StageTimings(stages));
             emit(new ResponseEvent.Done(g.finishReason(), response));
             return response;
+        }
+
+        /** Experts work on an image: the tasks of a text-only request are reported as unserved, not routed. */
+        private List<TaskResult> withoutImage(List<TaskCall> tasks) {
+            return tasks.stream().map(t -> new TaskResult(t, java.util.Optional.empty(),
+                    io.unimllm.router.TaskStatus.NO_EXPERT, java.util.Optional.empty(),
+                    java.util.Optional.of(new io.unimllm.router.NoExpertException("task '" + t.taskType()
+                            + "' of a text-only request (no image) is not routed: experts work on an image")),
+                    Duration.ZERO)).toList();
         }
 
         private int[] answerIds(int[] tokens) {
@@ -549,8 +571,7 @@ public final class UnifiedMllm implements AutoCloseable {
                     groundings.add(Grounding.of(headPoint(hidden, width, height), MASK_PROMPT_HEAD_LABEL));
                 }
                 if (groundings.size() != t.groundings().size()) {
-                    segments.add(new TaskCall(t.taskType(), t.arguments(), groundings, t.hiddenState(),
-                            t.tokenIndex()));
+                    segments.add(t.withGroundings(groundings));
                     changed = true;
                     continue;
                 }
@@ -607,8 +628,9 @@ public final class UnifiedMllm implements AutoCloseable {
     }
 
     /**
-     * What the build found worth a warning (also logged): experts that no task of the model's vocabulary can
-     * reach, because the model never emits their task types or a route sends those types elsewhere.
+     * What the build found worth a warning (also logged): slot tokens of unimllm.json that the tokenizer does not
+     * have, and experts that no task of the model's vocabulary can reach, because the model never emits their task
+     * types or a route sends those types elsewhere.
      *
      * @return one line per finding; empty when there is none
      */

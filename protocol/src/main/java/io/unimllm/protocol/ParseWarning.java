@@ -40,6 +40,16 @@ public record ParseWarning(Kind kind, String message, int charIndex, int tokenIn
          */
         REPAIRED_SYNTAX,
         /**
+         * A hidden-state slot token where no slot is due: outside a task, in a task whose vocabulary entry declares
+         * no such slot next, or after the task's slots are complete: dropped.
+         */
+        STRAY_SLOT_TOKEN,
+        /**
+         * A task that ended before the model wrote all the slot tokens its vocabulary declares for it: the task is
+         * kept with the slots it has (an expert that needs all of them fails on it).
+         */
+        MISSING_SLOT_TOKENS,
+        /**
          * About the prompt, not the output: words of the user's instruction that the tokenizer does not know (they
          * reached the model as its unknown token, which training may never have shown it); the answer may be wrong.
          * The character index is the first such word's in the instruction.

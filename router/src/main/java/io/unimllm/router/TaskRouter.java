@@ -103,7 +103,8 @@ public final class TaskRouter implements AutoCloseable {
      *
      * @param task a task of a model's answer
      * @return {@link InputKind#TEXT} when its arguments are not blank, {@link InputKind#HIDDEN_STATE} when it has a
-     *     hidden state, and the kind of each of its groundings
+     *     hidden state, {@link InputKind#SLOT_STATES} when it has slots and each has its hidden state, and the kind of
+     *     each of its groundings
      */
     public static Set<InputKind> inputsOf(TaskCall task) {
         Set<InputKind> in = EnumSet.noneOf(InputKind.class);
@@ -111,6 +112,9 @@ public final class TaskRouter implements AutoCloseable {
             in.add(InputKind.TEXT);
         }
         task.hiddenState().ifPresent(h -> in.add(InputKind.HIDDEN_STATE));
+        if (!task.slotStates().isEmpty()) {
+            in.add(InputKind.SLOT_STATES);
+        }
         for (Grounding g : task.groundings()) {
             if (g.geometry() instanceof Box) {
                 in.add(InputKind.BOX);

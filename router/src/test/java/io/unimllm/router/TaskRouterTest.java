@@ -45,6 +45,25 @@ class TaskRouterTest {
     }
 
     @Test
+    void aSlotPromptedExpertGetsTheTasksWhoseSlotsAllCarryTheirStates() {
+        float[] s0 = {0.5f};
+        float[] s1 = {0.25f};
+        TaskCall full = new TaskCall("segment", "", List.of(), Optional.empty(), 0, List.of(
+                new TaskCall.Slot("<seg_0>", 1, Optional.of(s0)), new TaskCall.Slot("<seg_1>", 2, Optional.of(s1))));
+        TaskCall partial = new TaskCall("segment", "", List.of(), Optional.empty(), 0, List.of(
+                new TaskCall.Slot("<seg_0>", 1, Optional.of(s0)), new TaskCall.Slot("<seg_1>", 2, Optional.empty())));
+        try (TaskRouter router = TaskRouter.builder()
+                .expert(FakeExperts.expert("slots", "segment", 0, Set.of(InputKind.SLOT_STATES),
+                        r -> ExpertResult.ofText(r.task().slotStates().get(1)[0] + "")))
+                .expert(FakeExperts.text("plain", "segment", -1)).build()) {
+            assertThat(TaskRouter.inputsOf(full)).containsExactly(InputKind.SLOT_STATES);
+            assertThat(TaskRouter.inputsOf(partial)).isEmpty();
+            List<TaskResult> r = router.route(IMAGE, "x", List.of(full, partial));
+            assertThat(r).extracting(TaskRouterTest::text).containsExactly("0.25", "plain");
+        }
+    }
+
+    @Test
     void anExpertThatThrowsFailsOnlyItsOwnTask() {
         try (TaskRouter router = TaskRouter.builder()
                 .expert(FakeExperts.expert("boom", "edit", 0, Set.of(), r -> {

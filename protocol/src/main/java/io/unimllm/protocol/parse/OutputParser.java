@@ -30,6 +30,11 @@ import java.util.Optional;
  * arrives. In strict mode the {@link ProtocolException} is thrown by the {@code feed} call that reveals the
  * problem. A parser holds one answer's state: not thread-safe; it resets after {@link #finish()}, and after a
  * {@link ProtocolException} it must be {@link #reset()}.
+ *
+ * <p>Hidden-state slots: the slot tokens the vocabulary declares for a task token ({@link TaskVocabulary#slots})
+ * are taken out of the task's arguments into {@link TaskCall#slots()}, each with the hidden state of its own token
+ * (given to {@code feed} or {@link #hiddenStates(Map)}); a slot token elsewhere, or missing, is a warning
+ * (docs/protocol.md, "Hidden-state slots").
  */
 public final class OutputParser {
     private final GroundingCodec codec;
@@ -55,6 +60,9 @@ public final class OutputParser {
     private static final class OpenTask {
         final String type;
         final int tokenIndex;
+        /** The slot tokens the vocabulary declares for the task token, in order. */
+        final List<String> expectedSlots;
+        final List<TaskCall.Slot> slots = new ArrayList<>();
         final StringBuilder args = new StringBuilder();
         final List<Grounding> groundings = new ArrayList<>();
         /** Whitespace after {@code </task>} while regions written right after it may still follow. */
@@ -62,9 +70,10 @@ public final class OutputParser {
         int argsSinceGrounding;
         boolean ended;
 
-        OpenTask(String type, int tokenIndex) {
+        OpenTask(String type, int tokenIndex, List<String> expectedSlots) {
             this.type = type;
             this.tokenIndex = tokenIndex;
+            this.expectedSlots = expectedSlots;
         }
     }
 
@@ -103,6 +112,7 @@ public final class OutputParser {
         StringBuilder sc = new StringBuilder(codec.startChars()).append('<');
         List<String> lits = new ArrayList<>(vocabulary.tokens());
         lits.add(TaskVocabulary.TASK_END);
+        lits.addAll(vocabulary.slotTokens());
         for (String t : lits) {
             sc.append(t.charAt(0));
         }
@@ -204,20 +214,37 @@ public final class OutputParser {
         } else if (task != null) {
             warn(Kind.UNTERMINATED_TASK, buf.length(), "output ends inside task " + task.type
                     + " before " + TaskVocabulary.TASK_END + "; closed at the end");
+            checkSlots(buf.length());
             closeTask();
         }
         flushText();
         List<Segment> withHidden = new ArrayList<>(segments.size());
         for (Segment seg : segments) {
-            if (seg instanceof TaskCall t && t.hiddenState().isEmpty() && hidden.containsKey(t.tokenIndex())) {
-                seg = new TaskCall(t.taskType(), t.arguments(), t.groundings(), Optional.of(hidden.get(t.tokenIndex())),
-                        t.tokenIndex());
+            if (seg instanceof TaskCall t) {
+                seg = withKnownStates(t);
             }
             withHidden.add(seg);
         }
         ParsedOutput out = new ParsedOutput(withHidden, warnings);
         reset();
         return out;
+    }
+
+    /** The task call with the hidden states known by now attached to its task token and its slots. */
+    private TaskCall withKnownStates(TaskCall t) {
+        Optional<float[]> h = t.hiddenState().isPresent() ? t.hiddenState()
+                : Optional.ofNullable(hidden.get(t.tokenIndex()));
+        boolean changed = h.isPresent() != t.hiddenState().isPresent();
+        List<TaskCall.Slot> slots = new ArrayList<>(t.slots().size());
+        for (TaskCall.Slot s : t.slots()) {
+            float[] state = s.hiddenState().isEmpty() ? hidden.get(s.tokenIndex()) : null;
+            if (state != null) {
+                s = s.withHiddenState(state);
+                changed = true;
+            }
+            slots.add(s);
+        }
+        return changed ? new TaskCall(t.taskType(), t.arguments(), t.groundings(), h, t.tokenIndex(), slots) : t;
     }
 
     /** Forgets the current answer, hidden states included; needed after a {@link ProtocolException}. */
@@ -382,6 +409,7 @@ public final class OutputParser {
     private void onLiteral(String lit, int at) {
         if (lit.equals(TaskVocabulary.TASK_END)) {
             if (task != null) {
+                checkSlots(at);
                 task.ended = true;
             } else if (inUnknownTask) {
                 inUnknownTask = false; // the unknown task token was already reported
@@ -390,15 +418,50 @@ public final class OutputParser {
             }
             return;
         }
-        String type = vocabulary.taskType(lit).orElseThrow();
+        Optional<String> type = vocabulary.taskType(lit);
+        if (type.isEmpty()) {
+            onSlot(lit, at);
+            return;
+        }
         if (task != null) {
             warn(Kind.NESTED_TASK, at, "task token " + lit + " inside task " + task.type + "; closed "
                     + task.type + " first");
+            checkSlots(at);
             closeTask();
         }
         inUnknownTask = false;
         flushText();
-        task = new OpenTask(type, tokenAt(at));
+        task = new OpenTask(type.get(), tokenAt(at), vocabulary.slots(lit));
+    }
+
+    /** A slot token: the next one the open task expects is its slot; any other is dropped with a warning. */
+    private void onSlot(String slot, int at) {
+        if (task != null && task.slots.size() < task.expectedSlots.size()
+                && task.expectedSlots.get(task.slots.size()).equals(slot)) {
+            int index = tokenAt(at);
+            task.slots.add(new TaskCall.Slot(slot, index, Optional.ofNullable(hidden.get(index))));
+            // keep words on both sides of a removed slot token apart
+            if (!task.args.isEmpty() && !Character.isWhitespace(task.args.charAt(task.args.length() - 1))) {
+                task.args.append(' ');
+            }
+            return;
+        }
+        String where = task == null ? "outside a task"
+                : task.slots.size() < task.expectedSlots.size() ? "in task " + task.type + ", which expects "
+                        + task.expectedSlots.get(task.slots.size()) + " next (slots " + task.expectedSlots + ")"
+                : "in task " + task.type + ", which has " + (task.expectedSlots.isEmpty() ? "no slots"
+                        : "all its slots " + task.expectedSlots + " already");
+        warn(Kind.STRAY_SLOT_TOKEN, at, "slot token " + slot + " " + where + "; dropped");
+    }
+
+    /** Warns when the open task ends (at {@code at}) before the model wrote all its slot tokens. */
+    private void checkSlots(int at) {
+        int have = task.slots.size();
+        if (have < task.expectedSlots.size()) {
+            warn(Kind.MISSING_SLOT_TOKENS, at, "task " + task.type + " ends with " + have + " of its "
+                    + task.expectedSlots.size() + " slot tokens " + task.expectedSlots + "; kept with "
+                    + (have == 0 ? "none" : task.expectedSlots.subList(0, have).toString()));
+        }
     }
 
     private void onUnknownTask(int at, int end) {
@@ -469,7 +532,12 @@ public final class OutputParser {
         OpenTask t = task;
         task = null;
         Optional<float[]> h = Optional.ofNullable(hidden.get(t.tokenIndex));
-        segments.add(new TaskCall(t.type, normaliseSpaces(t.args), t.groundings, h, t.tokenIndex));
+        List<TaskCall.Slot> slots = new ArrayList<>(t.slots.size());
+        for (TaskCall.Slot s : t.slots) {
+            float[] state = s.hiddenState().isEmpty() ? hidden.get(s.tokenIndex()) : null;
+            slots.add(state == null ? s : s.withHiddenState(state));
+        }
+        segments.add(new TaskCall(t.type, normaliseSpaces(t.args), t.groundings, h, t.tokenIndex, slots));
     }
 
     /** Trims and collapses whitespace runs to one space (a removed grounding leaves a seam). */

@@ -16,5 +16,10 @@ public enum InputKind {
     /** At least one {@link io.unimllm.geometry.SegmentationCodes} grounding (PaliGemma {@code <segNNN>} codes). */
     SEGMENTATION_CODES,
     /** The task token's last-layer hidden state, when the generator kept it (a LISA/TPO-style prompt). */
-    HIDDEN_STATE
+    HIDDEN_STATE,
+    /**
+     * The hidden states of the task's slot tokens, one per slot the vocabulary declares for its task token
+     * ({@link io.unimllm.protocol.TaskCall#slotStates()}: VisionLLM v2's super-link queries, LISA's {@code [SEG]}).
+     */
+    SLOT_STATES
 }

@@ -6,6 +6,8 @@ import io.unimllm.protocol.ConfigException;
 import io.unimllm.protocol.TaskVocabulary;
 import io.unimllm.protocol.codec.Codecs;
 import io.unimllm.protocol.codec.GroundingCodec;
+import io.unimllm.protocol.profile.ModelProfile;
+import io.unimllm.protocol.profile.ModelProfiles;
 import io.unimllm.router.RoutingConfig;
 import io.unimllm.tokenizer.ChatTemplate;
 import java.io.IOException;
@@ -17,9 +19,10 @@ import java.util.Map;
 
 /**
  * A checkpoint's {@code unimllm.json}: the chat template, image placeholder, task vocabulary (with the hidden-state
- * slots of its task tokens), grounding codec, routes and expert options. Every field is optional; a checkpoint
- * without the file is a plain LLaVA model (llava-v1 template, default task tokens, unimllm codec). See
- * docs/protocol.md.
+ * slots of its task tokens), grounding codec (named in {@code "codec"}, or through a model family's
+ * {@code "profile"}, or detected from config.json's {@code model_type}), routes and expert options. Every field is
+ * optional; a checkpoint without the file is a plain LLaVA model (llava-v1 template, default task tokens, the codec of
+ * its model type's profile, unimllm's by default). See docs/protocol.md.
  *
  * @param template chat template
  * @param imageToken image placeholder string
@@ -35,6 +38,37 @@ public record ModelManifest(ChatTemplate template, String imageToken, TaskVocabu
     public static final String FILE = "unimllm.json";
 
     /**
+     * The grounding dialect: unimllm.json's {@code "codec"} when it names one, else the codec of its {@code "profile"}
+     * (a model family's profile, {@link ModelProfiles#byName}), else the profile that config.json's {@code model_type}
+     * implies ({@link ModelProfiles#forModelType}), else unimllm's own dialect.
+     */
+    private static GroundingCodec codec(JsonNode root, Path dir) {
+        if (root.hasNonNull("codec")) {
+            return Codecs.byName(root.get("codec").asText());
+        }
+        if (root.hasNonNull("profile")) {
+            return ModelProfiles.byName(root.get("profile").asText()).codec();
+        }
+        return detectedCodec(dir);
+    }
+
+    private static GroundingCodec detectedCodec(Path dir) {
+        Path config = dir.resolve("config.json");
+        if (Files.isRegularFile(config)) {
+            try {
+                String type = new ObjectMapper().readTree(config.toFile()).path("model_type").asText("");
+                java.util.Optional<ModelProfile> p = ModelProfiles.forModelType(type);
+                if (p.isPresent()) {
+                    return p.get().codec();
+                }
+            } catch (IOException e) {
+                // config.json is the model loader's to report; the dialect falls back to the default
+            }
+        }
+        return Codecs.byName("unimllm");
+    }
+
+    /**
      * Reads {@code dir/unimllm.json}, or defaults when absent.
      *
      * @param dir the checkpoint directory
@@ -45,7 +79,7 @@ public record ModelManifest(ChatTemplate template, String imageToken, TaskVocabu
         Path file = dir.resolve(FILE);
         if (!Files.isRegularFile(file)) {
             return new ModelManifest(new ChatTemplate.LlavaV1(), "<image>", TaskVocabulary.defaults(),
-                    Codecs.byName("unimllm"), RoutingConfig.none(), Map.of("model.dir", dir.toString()), 256);
+                    detectedCodec(dir), RoutingConfig.none(), Map.of("model.dir", dir.toString()), 256);
         }
         try {
             JsonNode root = new ObjectMapper().readTree(file.toFile());
@@ -62,7 +96,7 @@ public record ModelManifest(ChatTemplate template, String imageToken, TaskVocabu
             return new ModelManifest(ChatTemplate.byName(root.path("chat_template").asText("llava-v1")),
                     root.path("image_token").asText("<image>"),
                     TaskVocabulary.fromJson(root.get("tasks"), root.get("slots")),
-                    Codecs.byName(root.path("codec").asText("unimllm")), RoutingConfig.fromJson(root), options, max);
+                    codec(root, dir), RoutingConfig.fromJson(root), options, max);
         } catch (IOException e) {
             throw new ConfigException("unimllm.json is not valid JSON: " + e.getMessage(), file, e);
         } catch (RuntimeException e) {

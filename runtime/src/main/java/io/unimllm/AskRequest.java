@@ -1,8 +1,8 @@
 package io.unimllm;
 
+import io.unimllm.core.PromptException;
 import io.unimllm.core.generate.GenerationConfig;
 import java.awt.image.BufferedImage;
-import java.util.Objects;
 
 /**
  * One request to {@link UnifiedMllm#submit(AskRequest)}: an image (or none, for a text-only question), the user's
@@ -22,10 +22,12 @@ public record AskRequest(BufferedImage image, String instruction, GenerationConf
      * @param instruction the user's words
      * @param generation settings laid over the runtime's, or null
      * @param listener the event listener, or null
-     * @throws NullPointerException when the instruction is null
+     * @throws PromptException when the instruction is null
      */
     public AskRequest {
-        Objects.requireNonNull(instruction, "instruction");
+        if (instruction == null) {
+            throw new PromptException("the instruction is null: pass the user's words (the image alone asks nothing)");
+        }
     }
 
     /**

@@ -216,6 +216,27 @@ class ContinuousBatcherTest {
     }
 
     @Test
+    void nativeMemoryDoesNotGrowOverManyJoinsAndLeaves() {
+        ai.djl.ndarray.BaseNDManager manager = (ai.djl.ndarray.BaseNDManager) model.manager();
+        List<Prompt> prompts = List.of(text(6, 0), withImage(1), text(9, 2), text(4, 3));
+        List<GenerationConfig> cfgs = List.of(greedy(5), greedy(3), greedy(7), greedy(2));
+        int[] joins = {0, 1, 3, 4};
+        try (ContinuousBatcher b = new ContinuousBatcher(model, 2)) {
+            run(b, prompts, cfgs, joins); // warm-up: programs and caches made once
+            int before = manager.getManagedArrays().size();
+            for (int round = 0; round < 5; round++) {
+                run(b, prompts, cfgs, joins);
+                ContinuousBatcher.Row cancelled = b.admit(text(5, round), greedy(20), TokenListener.none());
+                b.step();
+                cancelled.cancel();
+                b.step();
+            }
+            assertThat(b.activeRows()).isZero();
+            assertThat(manager.getManagedArrays().size()).as("arrays alive after 5 rounds").isEqualTo(before);
+        }
+    }
+
+    @Test
     void aRowNeverOutgrowsTheContext() {
         GenerationConfig unbounded = GenerationConfig.builder().maxNewTokens(1000).ignoreEos(true).build();
         try (ContinuousBatcher b = new ContinuousBatcher(model, 2)) {

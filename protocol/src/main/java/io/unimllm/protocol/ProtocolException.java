@@ -1,10 +1,9 @@
 package io.unimllm.protocol;
 
-import io.unimllm.protocol.parse.ParserOptions;
-
 /**
  * A model's output broke the token protocol and the parser runs in strict mode
- * ({@link ParserOptions#strict(boolean)}); the message is the one the lenient mode's warning describes.
+ * ({@code io.unimllm.protocol.parse.ParserOptions.strict(true)}); the message is the one the lenient mode's warning
+ * describes.
  */
 public final class ProtocolException extends UnimllmException {
     private static final long serialVersionUID = 1L;

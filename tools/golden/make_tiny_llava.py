@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """Builds tiny random LLaVA-style checkpoints and reference outputs for unimllm's golden tests.
 
-Written in plain PyTorch from the published architecture (CLIP ViT, two-layer MLP projector, Llama decoder as in
-Hugging Face transformers' modeling_clip.py / modeling_llava.py / modeling_llama.py), independently of the Java code.
+Written in plain PyTorch from the published architecture (CLIP ViT, two-layer MLP projector, Llama or Qwen2 decoder as
+in Hugging Face transformers' modeling_clip.py / modeling_llava.py / modeling_llama.py / modeling_qwen2.py),
+independently of the Java code. Qwen2 differs from Llama here only in Qwen2Attention's projections: q_proj, k_proj and
+v_proj have biases, o_proj has none (and its configs use a large rope_theta).
 It needs only Debian's python3-torch, numpy and PIL:
 
     /usr/bin/python3 tools/golden/make_tiny_llava.py core/src/test/resources/golden
@@ -131,6 +133,15 @@ def rope(x, pos, theta):
     return x * cos + rot * sin
 
 
+def qkv_bias(tc):
+    """modeling_qwen2.Qwen2Attention: bias=True on q/k/v, False on o; modeling_llama: attention_bias on all four."""
+    return tc["model_type"] == "qwen2" or tc.get("attention_bias", False)
+
+
+def o_bias(tc):
+    return tc["model_type"] != "qwen2" and tc.get("attention_bias", False)
+
+
 def llama_forward(W, p, tc, emb):
     """Full (no cache) forward of one sequence [T, h]; returns hidden states after the final norm."""
     T, h = emb.shape
@@ -143,14 +154,15 @@ def llama_forward(W, p, tc, emb):
         l = p + "layers.%d." % i
         r = x
         y = rms_norm(x, W[l + "input_layernorm.weight"], tc["rms_norm_eps"])
-        q = linear(y, W, l + "self_attn.q_proj").view(T, H, d).transpose(0, 1)
-        k = linear(y, W, l + "self_attn.k_proj").view(T, KV, d).transpose(0, 1)
-        v = linear(y, W, l + "self_attn.v_proj").view(T, KV, d).transpose(0, 1)
+        qb = qkv_bias(tc)
+        q = linear(y, W, l + "self_attn.q_proj", qb).view(T, H, d).transpose(0, 1)
+        k = linear(y, W, l + "self_attn.k_proj", qb).view(T, KV, d).transpose(0, 1)
+        v = linear(y, W, l + "self_attn.v_proj", qb).view(T, KV, d).transpose(0, 1)
         q, k = rope(q, pos, tc["rope_theta"]), rope(k, pos, tc["rope_theta"])
         k = k.repeat_interleave(H // KV, 0)
         v = v.repeat_interleave(H // KV, 0)
         a = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(d) + mask, -1) @ v
-        x = r + linear(a.transpose(0, 1).reshape(T, H * d), W, l + "self_attn.o_proj")
+        x = r + linear(a.transpose(0, 1).reshape(T, H * d), W, l + "self_attn.o_proj", o_bias(tc))
         r = x
         y = rms_norm(x, W[l + "post_attention_layernorm.weight"], tc["rms_norm_eps"])
         y = linear(ACT[tc["hidden_act"]](linear(y, W, l + "mlp.gate_proj")) * linear(y, W, l + "mlp.up_proj"),
@@ -250,10 +262,10 @@ def random_weights(cfg, names, gen, tied):
     for i in range(tc["num_hidden_layers"]):
         l = dec + "layers.%d." % i
         norm(l + "input_layernorm", th, False)
-        lin(l + "self_attn.q_proj", H * d, th, False)
-        lin(l + "self_attn.k_proj", KV * d, th, False)
-        lin(l + "self_attn.v_proj", KV * d, th, False)
-        lin(l + "self_attn.o_proj", th, H * d, False)
+        lin(l + "self_attn.q_proj", H * d, th, qkv_bias(tc))
+        lin(l + "self_attn.k_proj", KV * d, th, qkv_bias(tc))
+        lin(l + "self_attn.v_proj", KV * d, th, qkv_bias(tc))
+        lin(l + "self_attn.o_proj", th, H * d, o_bias(tc))
         norm(l + "post_attention_layernorm", th, False)
         lin(l + "mlp.gate_proj", ff, th, False)
         lin(l + "mlp.up_proj", ff, th, False)
@@ -324,6 +336,15 @@ def build(out_dir, variant, seed):
             "layer_norm_eps": 1e-5, "hidden_act": "quick_gelu",
         },
     }
+    if variant.get("decoder") == "qwen2":
+        # the fields a Qwen2Config carries (as llava-interleave-qwen-0.5b-hf's text_config does): no attention_bias
+        # field, a large rope_theta, and the sliding-window settings switched off
+        tc = cfg["text_config"]
+        tc["model_type"] = "qwen2"
+        tc["rope_theta"] = 1000000.0
+        tc["rms_norm_eps"] = 1e-6
+        tc.update({"use_sliding_window": False, "sliding_window": 16, "max_window_layers": 1})
+        cfg["architectures"] = ["LlavaForConditionalGeneration"]
     names = variant["names"]
     W = random_weights(cfg, names, gen, tied)
     if variant["dtype"] == torch.bfloat16:
@@ -398,6 +419,16 @@ VARIANTS = {
                                   "model.multi_modal_projector."),
                         "dtype": torch.bfloat16, "kv_heads": 4, "tied": True, "shards": 3, "feature_layer": -1,
                         "strategy": "full"},
+    # Qwen2 decoder (q/k/v biases, no o_proj bias, rope_theta 1e6), fp32, GQA, untied lm_head, newer weight names
+    "tiny-llava-qwen2": {"names": ("model.language_model.", "lm_head.weight", "model.vision_tower.vision_model.",
+                                   "model.multi_modal_projector."),
+                         "dtype": torch.float32, "kv_heads": 2, "tied": False, "shards": 1, "feature_layer": -2,
+                         "strategy": "default", "decoder": "qwen2"},
+    # Qwen2 decoder with tied embeddings (as Qwen2-0.5B ties them), fp32, multi-head attention, llava-1.5 names
+    "tiny-llava-qwen2-tied": {"names": ("language_model.model.", None, "vision_tower.vision_model.",
+                                        "multi_modal_projector."),
+                              "dtype": torch.float32, "kv_heads": 4, "tied": True, "shards": 1, "feature_layer": -1,
+                              "strategy": "full", "decoder": "qwen2"},
 }
 
 if __name__ == "__main__":

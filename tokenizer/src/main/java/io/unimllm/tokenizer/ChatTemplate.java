@@ -37,9 +37,12 @@ import java.util.Objects;
  * </ul>
  * In every format, {@code addGenerationPrompt} makes the text end where the assistant's answer starts;
  * it is ignored when the last turn is the assistant's.
+ *
+ * <p>These are named fallbacks for checkpoints that ship no template; {@link JinjaChatTemplate} renders a
+ * checkpoint's own Hugging Face Jinja template with the same literal-text guarantee.
  */
 public sealed interface ChatTemplate permits ChatTemplate.LlavaV1, ChatTemplate.LlavaPlain, ChatTemplate.Llama2,
-        ChatTemplate.ChatMl, ChatTemplate.Plain {
+        ChatTemplate.ChatMl, ChatTemplate.Plain, JinjaChatTemplate {
 
     /** The image placeholder that the vision embeddings replace. */
     String IMAGE_TOKEN = "<image>";

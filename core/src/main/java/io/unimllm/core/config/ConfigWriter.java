@@ -55,7 +55,7 @@ public final class ConfigWriter {
 
     private static ObjectNode textJson(TextConfig t) {
         ObjectNode n = JSON.createObjectNode();
-        n.put("model_type", "llama");
+        n.put("model_type", t.modelType());
         n.put("hidden_size", t.hiddenSize());
         n.put("num_hidden_layers", t.numHiddenLayers());
         n.put("num_attention_heads", t.numAttentionHeads());

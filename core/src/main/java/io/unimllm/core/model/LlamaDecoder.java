@@ -13,7 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Llama-style decoder: token embeddings, pre-norm layers of RMSNorm + rotary GQA attention + SwiGLU MLP, a final
+ * A Llama-style decoder (Llama, Qwen2): token embeddings, pre-norm layers of RMSNorm + rotary GQA attention (q/k/v
+ * and o_proj biases as {@link TextConfig#qkvBias()} and {@link TextConfig#outputBias()} say) + SwiGLU MLP, a final
  * RMSNorm, and an lm_head that may be tied to the embeddings. How it lays out its work is its {@link DecoderPlan},
  * fixed at load.
  */
@@ -163,8 +164,8 @@ public final class LlamaDecoder {
             NDArray inputNorm = w.load(l + "input_layernorm.weight", h);
             // q/k/v and gate/up read the same input: stored stacked, each one a view (see FusedLinear)
             FusedLinear qkv = w.fusedLinear(new String[] {l + Projection.Q.hfName(), l + Projection.K.hfName(),
-                l + Projection.V.hfName()}, new long[] {qDim, kvDim, kvDim}, h, cfg.attentionBias());
-            Linear o = w.linear(l + Projection.O.hfName(), h, qDim, cfg.attentionBias());
+                l + Projection.V.hfName()}, new long[] {qDim, kvDim, kvDim}, h, cfg.qkvBias());
+            Linear o = w.linear(l + Projection.O.hfName(), h, qDim, cfg.outputBias());
             NDArray postNorm = w.load(l + "post_attention_layernorm.weight", h);
             FusedLinear gateUp = w.fusedLinear(new String[] {l + Projection.GATE.hfName(), l + Projection.UP.hfName()},
                     new long[] {ff, ff}, h, cfg.mlpBias());

@@ -22,7 +22,8 @@ import java.util.TreeMap;
 record Golden(Path dir, Map<String, float[]> arrays, JsonNode json) {
 
     /** Names of the fixture checkpoints under test resources {@code golden/}. */
-    static final String[] MODELS = {"tiny-llava", "tiny-llava-tied"};
+    static final String[] MODELS = {
+        "tiny-llava", "tiny-llava-tied", "tiny-llava-qwen2", "tiny-llava-qwen2-tied"};
 
     static Path dir(String model) {
         try {

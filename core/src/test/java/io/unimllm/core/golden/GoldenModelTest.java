@@ -28,7 +28,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * 1e-4 and identical greedy tokens with the KV cache, without it, and in a batch of mixed-length prompts.
  *
  * <p>tiny-llava: fp32, GQA, untied lm_head, llava-1.5 weight names, class token dropped. tiny-llava-tied: bf16 in three
- * shards, multi-head attention, tied embeddings, newer weight names, class token kept.
+ * shards, multi-head attention, tied embeddings, newer weight names, class token kept. tiny-llava-qwen2: a Qwen2
+ * decoder (biases on q/k/v, none on o_proj, rope_theta 1e6), fp32, GQA, untied lm_head; tiny-llava-qwen2-tied: the same
+ * decoder with tied embeddings and multi-head attention.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GoldenModelTest {
@@ -55,7 +57,8 @@ class GoldenModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tiny-llava", "tiny-llava-tied"})
+    @ValueSource(strings = {"tiny-llava", "tiny-llava-tied",
+            "tiny-llava-qwen2", "tiny-llava-qwen2-tied"})
     void visionFeaturesAndProjectorMatchPyTorch(String name) {
         Golden g = Golden.load(name);
         LlavaModel model = models.get(name);
@@ -73,7 +76,8 @@ class GoldenModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tiny-llava", "tiny-llava-tied"})
+    @ValueSource(strings = {"tiny-llava", "tiny-llava-tied",
+            "tiny-llava-qwen2", "tiny-llava-qwen2-tied"})
     void prefillLogitsMatchPyTorch(String name) {
         Golden g = Golden.load(name);
         Generator gen = new Generator(models.get(name));
@@ -106,7 +110,8 @@ class GoldenModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tiny-llava", "tiny-llava-tied"})
+    @ValueSource(strings = {"tiny-llava", "tiny-llava-tied",
+            "tiny-llava-qwen2", "tiny-llava-qwen2-tied"})
     void batchOfMixedLengthPromptsGivesEachPromptsOwnContinuation(String name) {
         Golden g = Golden.load(name);
         Generator gen = new Generator(models.get(name));
@@ -129,7 +134,8 @@ class GoldenModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tiny-llava", "tiny-llava-tied"})
+    @ValueSource(strings = {"tiny-llava", "tiny-llava-tied",
+            "tiny-llava-qwen2", "tiny-llava-qwen2-tied"})
     void keptTokenExposesItsLastLayerHiddenState(String name) {
         Golden g = Golden.load(name);
         Generator gen = new Generator(models.get(name));

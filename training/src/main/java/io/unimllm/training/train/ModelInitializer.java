@@ -98,10 +98,10 @@ public final class ModelInitializer {
         for (int i = 0; i < t.numHiddenLayers(); i++) {
             String l = dec + "layers." + i + ".";
             norm(entries, l + "input_layernorm", h, false);
-            linear(entries, rnd, l + "self_attn.q_proj", q, h, t.attentionBias());
-            linear(entries, rnd, l + "self_attn.k_proj", kv, h, t.attentionBias());
-            linear(entries, rnd, l + "self_attn.v_proj", kv, h, t.attentionBias());
-            linear(entries, rnd, l + "self_attn.o_proj", h, q, t.attentionBias());
+            linear(entries, rnd, l + "self_attn.q_proj", q, h, t.qkvBias());
+            linear(entries, rnd, l + "self_attn.k_proj", kv, h, t.qkvBias());
+            linear(entries, rnd, l + "self_attn.v_proj", kv, h, t.qkvBias());
+            linear(entries, rnd, l + "self_attn.o_proj", h, q, t.outputBias());
             norm(entries, l + "post_attention_layernorm", h, false);
             linear(entries, rnd, l + "mlp.gate_proj", t.intermediateSize(), h, t.mlpBias());
             linear(entries, rnd, l + "mlp.up_proj", t.intermediateSize(), h, t.mlpBias());

@@ -10,6 +10,7 @@ import io.unimllm.protocol.profile.ModelProfile;
 import io.unimllm.protocol.profile.ModelProfiles;
 import io.unimllm.router.RoutingConfig;
 import io.unimllm.tokenizer.ChatTemplate;
+import io.unimllm.tokenizer.JinjaChatTemplate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,17 @@ public record ModelManifest(ChatTemplate template, String imageToken, TaskVocabu
         return detectedCodec(dir);
     }
 
+    /**
+     * The chat template: unimllm.json's {@code "chat_template"} when it names one (a hand-written template), else the
+     * checkpoint's own Jinja template ({@link JinjaChatTemplate#fromCheckpoint}), else llava-v1.
+     */
+    private static ChatTemplate template(JsonNode root, Path dir) {
+        if (root != null && root.hasNonNull("chat_template")) {
+            return ChatTemplate.byName(root.get("chat_template").asText());
+        }
+        return JinjaChatTemplate.fromCheckpoint(dir).<ChatTemplate>map(t -> t).orElseGet(ChatTemplate.LlavaV1::new);
+    }
+
     private static GroundingCodec detectedCodec(Path dir) {
         Path config = dir.resolve("config.json");
         if (Files.isRegularFile(config)) {
@@ -78,7 +90,7 @@ public record ModelManifest(ChatTemplate template, String imageToken, TaskVocabu
     public static ModelManifest load(Path dir) {
         Path file = dir.resolve(FILE);
         if (!Files.isRegularFile(file)) {
-            return new ModelManifest(new ChatTemplate.LlavaV1(), "<image>", TaskVocabulary.defaults(),
+            return new ModelManifest(template(null, dir), "<image>", TaskVocabulary.defaults(),
                     detectedCodec(dir), RoutingConfig.none(), Map.of("model.dir", dir.toString()), 256);
         }
         try {
@@ -93,7 +105,7 @@ public record ModelManifest(ChatTemplate template, String imageToken, TaskVocabu
             if (max <= 0) {
                 throw new ConfigException("generation.max_new_tokens must be positive, got " + max, file);
             }
-            return new ModelManifest(ChatTemplate.byName(root.path("chat_template").asText("llava-v1")),
+            return new ModelManifest(template(root, dir),
                     root.path("image_token").asText("<image>"),
                     TaskVocabulary.fromJson(root.get("tasks"), root.get("slots")),
                     codec(root, dir), RoutingConfig.fromJson(root), options, max);

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.unimllm.protocol.ConfigException;
 import io.unimllm.protocol.codec.Codecs;
 import io.unimllm.protocol.profile.ModelProfiles;
+import io.unimllm.tokenizer.ChatTemplate;
+import io.unimllm.tokenizer.JinjaChatTemplate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +41,18 @@ class ModelManifestProfileTest {
         Files.writeString(dir.resolve(ModelManifest.FILE), "{\"tasks\": {\"<task_seg>\": \"segment\"}}");
         assertThat(codecName(dir)).isEqualTo(ModelProfiles.forModelType("qwen2_5_vl").orElseThrow().codec()
                 .getClass().getSimpleName());
+    }
+
+    @Test
+    void theChatTemplateIsUnimllmJsonsElseTheCheckpointsOwnJinjaTemplateElseLlavaV1(@TempDir Path dir)
+            throws IOException {
+        assertThat(ModelManifest.load(dir).template().name()).isEqualTo(new ChatTemplate.LlavaV1().name());
+        Files.writeString(dir.resolve("chat_template.jinja"), "{% for m in messages %}<|{{ m['role'] }}|>"
+                + "{{ m['content'] }}\n{% endfor %}{% if add_generation_prompt %}<|assistant|>{% endif %}");
+        assertThat(ModelManifest.load(dir).template()).isInstanceOf(JinjaChatTemplate.class);
+        assertThat(ModelManifest.load(dir).template().prompt("hello", null)).isEqualTo("<|user|>hello\n<|assistant|>");
+        Files.writeString(dir.resolve(ModelManifest.FILE), "{\"chat_template\": \"llava_plain\"}");
+        assertThat(ModelManifest.load(dir).template()).isInstanceOf(ChatTemplate.LlavaPlain.class);
     }
 
     @Test

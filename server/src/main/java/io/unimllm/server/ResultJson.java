@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.unimllm.Response;
 import io.unimllm.geometry.Box;
+import io.unimllm.geometry.CocoRle;
 import io.unimllm.geometry.Geometry;
 import io.unimllm.geometry.Grounding;
 import io.unimllm.geometry.Mask;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.unimllm.AskRequest;
 import io.unimllm.Response;
 import io.unimllm.core.generate.GenerationConfig;
+import io.unimllm.geometry.CocoRle;
 import io.unimllm.geometry.Mask;
 import io.unimllm.router.spi.ScoredMask;
 import java.awt.image.BufferedImage;

@@ -15,6 +15,7 @@ import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.langchain4j.model.output.FinishReason;
 import io.unimllm.AskRequest;
 import io.unimllm.Response;
+import io.unimllm.geometry.CocoRle;
 import io.unimllm.geometry.Mask;
 import java.awt.image.BufferedImage;
 import java.time.Duration;

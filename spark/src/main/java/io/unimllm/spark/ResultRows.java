@@ -2,6 +2,7 @@ package io.unimllm.spark;
 
 import io.unimllm.Response;
 import io.unimllm.geometry.Box;
+import io.unimllm.geometry.CocoRle;
 import io.unimllm.protocol.ParseWarning;
 import io.unimllm.router.TaskResult;
 import io.unimllm.router.spi.Detection;

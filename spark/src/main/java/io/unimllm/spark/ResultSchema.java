@@ -1,5 +1,6 @@
 package io.unimllm.spark;
 
+import io.unimllm.geometry.CocoRle;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;

@@ -9,6 +9,7 @@ import io.unimllm.Response;
 import io.unimllm.UnifiedMllm;
 import io.unimllm.core.generate.GenerationConfig;
 import io.unimllm.core.image.ImagePreprocessor;
+import io.unimllm.geometry.CocoRle;
 import io.unimllm.geometry.Mask;
 import io.unimllm.router.TaskResult;
 import io.unimllm.router.spi.Detection;

@@ -1,9 +1,8 @@
-package io.unimllm.server;
+package io.unimllm.geometry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.unimllm.geometry.Mask;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

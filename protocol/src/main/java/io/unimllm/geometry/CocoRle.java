@@ -1,6 +1,5 @@
-package io.unimllm.server;
+package io.unimllm.geometry;
 
-import io.unimllm.geometry.Mask;
 import java.util.Arrays;
 import java.util.Objects;
 
